@@ -165,6 +165,14 @@ type Setting struct {
 	// Value is the embedded default dtrep uses (Default may be prose such as
 	// "the location where the Double-Take files were installed").
 	Value string `json:"value"`
+
+	// Restart is the reference's "Service restart required" text as written;
+	// RestartRequired is its hand-reviewed reading ("No for future
+	// connections, Yes for the current connection" reads as true).
+	Restart string `json:"restart,omitempty"`
+	// Extension marks a dtrep setting the reference does not have
+	// (data/settings_dtrep.json).
+	Extension bool `json:"extension,omitempty"`
 }
 
 // Catalog is the whole vocabulary.
@@ -219,6 +227,7 @@ func parse() (*Catalog, error) {
 		{"data/enums.json", &c.Enums},
 		{"data/view.json", &c.ViewFields},
 		{"data/settings.json", &c.Settings},
+		{"data/settings_dtrep.json", &settingsAppender{&c.Settings}},
 	}
 	for _, f := range files {
 		b, err := dataFS.ReadFile(f.name)

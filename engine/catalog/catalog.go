@@ -147,11 +147,11 @@ const (
 
 // Setting is one server or job setting of chapter 11.
 type Setting struct {
-	Name           string        `json:"name"`
-	Description    string        `json:"description"`
-	Values         string        `json:"values"`  // allowed values as the reference writes them
-	Default        string        `json:"default"` // as the reference writes it
-	ConsoleSetting string        `json:"console_setting"`
+	Name           string `json:"name"`
+	Description    string `json:"description"`
+	Values         string `json:"values"`  // allowed values as the reference writes them
+	Default        string `json:"default"` // as the reference writes it
+	ConsoleSetting string `json:"console_setting"`
 	// RestartRequired is nil where the reference does not say.
 	RestartRequired *bool         `json:"restart_required"`
 	Status          SettingStatus `json:"status"`

@@ -26,7 +26,10 @@ const (
 )
 
 // EventKey identifies an event: IDs alone are not unique (4097, 4098, 4099,
-// 8192 and 10000 each appear under two sources).
+// 8192 and 10000 each appear twice). Nor, strictly, is the pair: the
+// reference lists two different messages under RepDrv 4097, RepKap 4098,
+// RepDrv and RepHsm 8192 and Double-Take 10000. A key names the first one
+// listed; EventsByID returns all of them.
 type EventKey struct {
 	Source string `json:"source"`
 	ID     int    `json:"id"`
@@ -249,8 +252,14 @@ func (c *Catalog) index() error {
 	for i, e := range c.Events {
 		for _, s := range e.Sources {
 			k := EventKey{Source: s, ID: e.ID}
-			if _, dup := c.eventIdx[k]; dup {
-				return fmt.Errorf("catalog: duplicate event %s", k)
+			if j, dup := c.eventIdx[k]; dup {
+				// A second message under the same key is the
+				// reference's own ambiguity (see EventKey); the same
+				// message twice is a defect of the data file.
+				if c.Events[j].Message == e.Message {
+					return fmt.Errorf("catalog: duplicate event %s", k)
+				}
+				continue
 			}
 			c.eventIdx[k] = i
 		}

@@ -57,6 +57,11 @@ type Op struct {
 	Atime      int64  // unix nanoseconds; 0 leaves it unchanged
 	Mtime      int64  // unix nanoseconds; 0 leaves it unchanged
 	LinkTarget string // OpSymlink
+
+	// Incompressible marks Data as not worth compressing (the file's
+	// extension is in SkipCompressionFileExt). It is a hint to the sending
+	// Conn and is not transmitted.
+	Incompressible bool
 }
 
 // PayloadBytes is the size of the data the op moves, used by byte counters.

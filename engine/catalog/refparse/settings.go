@@ -7,8 +7,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 )
 
-// settingsChapterTitle opens chapter 11. The table of contents repeats the
-// title followed by a tab and a page number, which the exact-line match skips.
+// settingsChapterTitle opens chapter 11, the last of the reference.
 const settingsChapterTitle = "Chapter 11 Server and job settings"
 
 // settingsDash separates a field label from its text ("Default—1").
@@ -32,9 +31,9 @@ var settingsLabels = map[string]string{
 // default, console setting, restart text and its yes/no reading, status,
 // notes); the machine-checkable fields are left for hand review.
 func ParseSettings(ref string) ([]catalog.Setting, error) {
-	paras, err := settingsChapter(ref)
+	paras, err := chapterParas(ref, settingsChapterTitle, "")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("refparse: settings: %w", err)
 	}
 	var (
 		out   []catalog.Setting
@@ -91,43 +90,6 @@ func ParseSettings(ref string) ([]catalog.Setting, error) {
 		return nil, fmt.Errorf("refparse: settings: no settings found")
 	}
 	return out, nil
-}
-
-// settingsChapter returns chapter 11's non-blank lines, trimmed, up to the
-// next chapter title or the end of the text.
-func settingsChapter(ref string) ([]string, error) {
-	lines := strings.Split(ref, "\n")
-	start := -1
-	for i, l := range lines {
-		if strings.TrimSpace(l) == settingsChapterTitle {
-			start = i + 1
-			break
-		}
-	}
-	if start < 0 {
-		return nil, fmt.Errorf("refparse: settings: %q not found", settingsChapterTitle)
-	}
-	var paras []string
-	for _, l := range lines[start:] {
-		l = strings.TrimSpace(l)
-		if strings.HasPrefix(l, "Chapter ") && !strings.Contains(l, "\t") && settingsIsChapterTitle(l) {
-			break
-		}
-		if l != "" {
-			paras = append(paras, l)
-		}
-	}
-	return paras, nil
-}
-
-// settingsIsChapterTitle reports whether l reads "Chapter <number> ...".
-func settingsIsChapterTitle(l string) bool {
-	rest := strings.TrimPrefix(l, "Chapter ")
-	n := 0
-	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
-		n++
-	}
-	return n > 0 && n < len(rest) && rest[n] == ' '
 }
 
 // settingsIsName reports whether p looks like a setting name: one word of

@@ -33,6 +33,9 @@ func (r *settingsRecord) setting() (catalog.Setting, error) {
 		Restart:        f["restart"],
 		Notes:          f["notes"],
 	}
+	if s.Description == "" {
+		return s, fmt.Errorf("refparse: settings: %s: empty description", r.name)
+	}
 	present := 0
 	for _, k := range settingsFullFields {
 		if _, ok := f[k]; ok {

@@ -112,3 +112,6 @@ func (s *Set) Names() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Instance returns a point-in-time copy of the set.
+func (s *Set) Instance() Instance { return s.snapshot() }

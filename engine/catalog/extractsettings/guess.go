@@ -12,8 +12,10 @@ import (
 var (
 	// rangeRe matches "0 - 65535", "1-32760", "100 - 20,000".
 	rangeRe = regexp.MustCompile(`^(\d[\d,]*)\s*-\s*(\d[\d,]*)$`)
-	// choiceRe matches the start of each choice of "0 Do not reconnect, 1 Reconnect".
-	choiceRe = regexp.MustCompile(`(?:^|, |\s)(\d+) [A-Z]`)
+	// choiceRe matches the start of each choice: "0 never overwrite, 1
+	// always overwrite" after a comma, "0 Disabled 1 Enabled" (no comma)
+	// only before a capital, so numbers inside the prose are not taken.
+	choiceRe = regexp.MustCompile(`(?:^|, )(\d+) |\s(\d+) [A-Z]`)
 )
 
 // guess drafts the machine-checkable fields from the reference's Values and
@@ -36,8 +38,9 @@ func guess(s *catalog.Setting) {
 	case strings.HasPrefix(v, "0 ") || strings.HasPrefix(v, "2 "):
 		var allowed []string
 		for _, m := range choiceRe.FindAllStringSubmatch(v, -1) {
-			if !slices.Contains(allowed, m[1]) {
-				allowed = append(allowed, m[1])
+			n := m[1] + m[2] // one group is empty
+			if !slices.Contains(allowed, n) {
+				allowed = append(allowed, n)
 			}
 		}
 		if slices.Equal(allowed, []string{"0", "1"}) {

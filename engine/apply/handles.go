@@ -1,0 +1,138 @@
+package apply
+
+import (
+	"container/list"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+// handle is an open, writable regular file of the tree.
+type handle struct {
+	key   string // the op path it was opened by
+	f     *os.File
+	dev   uint64 // device, to tell whether the root's syncfs covers it
+	dirty bool   // written since it was last fsynced
+	used  time.Time
+}
+
+// handles is the LRU cache of open files. It is used only from the
+// applying goroutine, so it has no lock; the size is published through an
+// atomic counter for the stats layer.
+type handles struct {
+	max   int
+	lru   *list.List // front is most recently used; values are *handle
+	byKey map[string]*list.Element
+	open  *atomic.Int64
+}
+
+func newHandles(max int, open *atomic.Int64) *handles {
+	return &handles{max: max, lru: list.New(), byKey: map[string]*list.Element{}, open: open}
+}
+
+// get returns key's handle, marking it used.
+func (c *handles) get(key string, now time.Time) *handle {
+	el, ok := c.byKey[key]
+	if !ok {
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	h := el.Value.(*handle)
+	h.used = now
+	return h
+}
+
+// add caches h, closing the least recently used handles beyond the bound.
+// A dirty handle is fsynced before it is closed.
+func (c *handles) add(h *handle) error {
+	c.byKey[h.key] = c.lru.PushFront(h)
+	c.open.Store(int64(len(c.byKey)))
+	var first error
+	for len(c.byKey) > c.max {
+		if err := c.close(c.lru.Back().Value.(*handle), true); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// closeIdle closes handles unused since before cutoff.
+func (c *handles) closeIdle(cutoff time.Time) error {
+	var first error
+	for el := c.lru.Back(); el != nil; el = c.lru.Back() {
+		h := el.Value.(*handle)
+		if !h.used.Before(cutoff) {
+			break
+		}
+		if err := c.close(h, true); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// close removes h from the cache and closes it, first fsyncing it when it
+// is dirty and sync is set. Callers pass sync=false only when the file's
+// data no longer matters (it was unlinked and has no other name).
+func (c *handles) close(h *handle, sync bool) error {
+	if el, ok := c.byKey[h.key]; ok && el.Value == h {
+		c.lru.Remove(el)
+		delete(c.byKey, h.key)
+		c.open.Store(int64(len(c.byKey)))
+	}
+	var err error
+	if sync && h.dirty {
+		if err = h.f.Sync(); err != nil {
+			err = fmt.Errorf("fsync before close: %w", err)
+		}
+	}
+	if cerr := h.f.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("close: %w", cerr)
+	}
+	return err
+}
+
+// under returns the handles at or beneath p.
+func (c *handles) under(p string) []*handle {
+	var out []*handle
+	for k, el := range c.byKey {
+		if under(k, p) {
+			out = append(out, el.Value.(*handle))
+		}
+	}
+	return out
+}
+
+// rekey moves the handles at or beneath from to the same place under to,
+// after a rename moved the files they refer to.
+func (c *handles) rekey(from, to string) {
+	for _, h := range c.under(from) {
+		el := c.byKey[h.key]
+		delete(c.byKey, h.key)
+		h.key = to + h.key[len(from):]
+		c.byKey[h.key] = el
+	}
+}
+
+// dirtyList returns every dirty handle.
+func (c *handles) dirtyList() []*handle {
+	var out []*handle
+	for el := c.lru.Front(); el != nil; el = el.Next() {
+		if h := el.Value.(*handle); h.dirty {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// closeAll closes every handle, fsyncing dirty ones.
+func (c *handles) closeAll() error {
+	var first error
+	for el := c.lru.Front(); el != nil; el = c.lru.Front() {
+		if err := c.close(el.Value.(*handle), true); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

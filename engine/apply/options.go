@@ -1,0 +1,64 @@
+package apply
+
+import (
+	"context"
+	"time"
+)
+
+// Options are the TG* settings the applier honours plus its hooks. Start
+// from DefaultOptions: the zero value retries without waiting.
+type Options struct {
+	// RetryInterval is how long to wait before retrying a failed op
+	// (TGRetryLocked, which the reference gives in seconds).
+	RetryInterval time.Duration
+	// RetryLimit is how many times a failed op is retried before it is
+	// dropped; 0 retries forever (TGExecutionRetryLimit).
+	RetryLimit int
+	// NotifyAfter is how many failures of one op make Retrying report true;
+	// 0 never does (TGWriteFailureBeforeNotification).
+	NotifyAfter int
+	// UnfinishedOpEvent raises 4110-4113 and 4120; drops (4150) are always
+	// raised (TGUnfinishedOpEvent).
+	UnfinishedOpEvent bool
+	// DisableAttributes skips attribute ops (TGDisableAttributeReplication).
+	DisableAttributes bool
+	// FileAlloc reserves a mirrored file's full size when it is created
+	// (TGFileAlloc), so the disk fills at create time, not mid-file.
+	FileAlloc bool
+	// CloseDelay is how long an unused file handle stays open
+	// (TGCloseDelay).
+	CloseDelay time.Duration
+	// MaxOpenFiles bounds the open-handle cache; 0 means 256.
+	MaxOpenFiles int
+	// SyncfsThreshold is the number of files plus directories to flush
+	// from which Sync uses one syncfs instead of fsyncing each; 0 means
+	// DefaultSyncfsThreshold, negative never uses syncfs.
+	SyncfsThreshold int
+
+	// OnEvent receives the chapter 6 events the applier raises (source
+	// "Double-Take"), synchronously on the applying goroutine: it must
+	// not block and must not call back into the Applier.
+	OnEvent func(id int, args ...string)
+	// RunTask runs an OpTask command; nil ignores tasks (TasksIgnored).
+	RunTask func(ctx context.Context, command []byte) error
+}
+
+// DefaultSyncfsThreshold is where, measured on ext4 (BenchmarkSyncStrategy),
+// fsyncing each file and directory starts costing more than one syncfs.
+const DefaultSyncfsThreshold = 64
+
+const defaultMaxOpenFiles = 256
+
+// DefaultOptions returns the reference's defaults.
+func DefaultOptions() Options {
+	return Options{
+		RetryInterval:     3 * time.Second,
+		RetryLimit:        0,
+		NotifyAfter:       10,
+		UnfinishedOpEvent: true,
+		FileAlloc:         true,
+		CloseDelay:        time.Second,
+		MaxOpenFiles:      defaultMaxOpenFiles,
+		SyncfsThreshold:   DefaultSyncfsThreshold,
+	}
+}

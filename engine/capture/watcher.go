@@ -1,0 +1,163 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/repset"
+	"github.com/fsnotify/fsnotify"
+)
+
+// Watcher captures the changes under one root. Create it with New, run
+// Serve, and read Changes until it is closed.
+type Watcher struct {
+	root string
+	set  *repset.Set
+	opts Options
+	fsw  *fsnotify.Watcher
+	out  chan Change
+
+	// Owned by the Serve goroutine (and by New before it).
+	q         *queue
+	dirs      map[string]*dirNode
+	gen       uint64
+	pending   *pendingRename
+	selfMoves map[string]time.Time // watched directories renamed whose IN_MOVE_SELF is still to come
+	timer     *time.Timer
+
+	counters Counters
+	started  atomic.Bool
+}
+
+// New watches root, filtered by set, and returns once every wanted
+// directory is watched: a change made after New returns is captured, so the
+// caller may start its initial mirror right away. Changes are buffered
+// until Serve runs (the kernel queue holds them; if it overflows, Serve
+// starts with a root Rescan).
+func New(root string, set *repset.Set, opts Options) (*Watcher, error) {
+	if set == nil {
+		return nil, catalog.Err(catalog.CodeInvalidParameter, "capture needs a replication set")
+	}
+	if !filepath.IsAbs(root) {
+		return nil, catalog.Err(catalog.CodeSourcePathInvalid, "capture root %q must be absolute", root)
+	}
+	root = filepath.Clean(root)
+	if fi, err := os.Stat(root); err != nil {
+		return nil, catalog.Wrap(catalog.CodeSourcePathInvalid, err, "capture root")
+	} else if !fi.IsDir() {
+		return nil, catalog.Err(catalog.CodeSourcePathInvalid, "capture root %s is not a directory", root)
+	}
+	fsw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("capture: %w", err)
+	}
+	opts = opts.withDefaults()
+	w := &Watcher{
+		root:      root,
+		set:       set,
+		opts:      opts,
+		fsw:       fsw,
+		out:       make(chan Change, opts.Buffer),
+		q:         newQueue(),
+		dirs:      map[string]*dirNode{},
+		selfMoves: map[string]time.Time{},
+		timer:     time.NewTimer(time.Hour),
+	}
+	w.timer.Stop()
+	if err := w.addTree("", false); err != nil {
+		fsw.Close()
+		return nil, fmt.Errorf("capture: %w", err)
+	}
+	return w, nil
+}
+
+// Changes is the record stream. It is closed when Serve returns.
+func (w *Watcher) Changes() <-chan Change { return w.out }
+
+// Counters are the watcher's statistics.
+func (w *Watcher) Counters() *Counters { return &w.counters }
+
+// Serve runs capture until ctx is done (it then returns nil) or capture
+// cannot go on: the root was removed or moved (code 140) or a watch could
+// not be added. It may be called once.
+func (w *Watcher) Serve(ctx context.Context) error {
+	if !w.started.CompareAndSwap(false, true) {
+		return errors.New("capture: Serve called twice")
+	}
+	defer close(w.out)
+	defer w.fsw.Close()
+	for {
+		var (
+			out  chan<- Change
+			next Change
+		)
+		if w.q.len() > 0 {
+			out, next = w.out, w.q.front()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case out <- next:
+			w.q.pop()
+			w.counters.Records.Add(1)
+		case ev, ok := <-w.fsw.Events:
+			if !ok {
+				return errors.New("capture: fsnotify closed its event channel")
+			}
+			w.counters.Events.Add(1)
+			if err := w.handle(ev); err != nil {
+				return err
+			}
+		case err, ok := <-w.fsw.Errors:
+			if !ok {
+				return errors.New("capture: fsnotify closed its error channel")
+			}
+			if err := w.lost(err); err != nil {
+				return err
+			}
+		case <-w.timer.C:
+			w.flushPending()
+		}
+	}
+}
+
+// emit queues a record for the consumer.
+func (w *Watcher) emit(c Change) {
+	if c.Kind == Rescan {
+		w.counters.Rescans.Add(1)
+	}
+	if c.Kind == Rescan && c.Path == "" {
+		// Everything still queued is covered by re-mirroring the root.
+		w.counters.Coalesced.Add(uint64(w.q.reset()))
+	}
+	if w.q.push(c) {
+		w.counters.Coalesced.Add(1)
+		return
+	}
+	if w.q.len() > w.opts.MaxPending {
+		w.emit(Change{Kind: Rescan})
+	}
+}
+
+// lost handles an fsnotify error: every one of them means events may be
+// missing, so the watches are re-synced and the root rescanned.
+func (w *Watcher) lost(cause error) error {
+	if errors.Is(cause, fsnotify.ErrEventOverflow) {
+		w.counters.Overflows.Add(1)
+	} else {
+		w.counters.Errors.Add(1)
+	}
+	// A pending rename's second half may be among the lost events.
+	w.flushPending()
+	if err := w.resync(); err != nil {
+		return fmt.Errorf("capture: re-sync after %v: %w", cause, err)
+	}
+	w.emit(Change{Kind: Rescan})
+	return nil
+}

@@ -57,7 +57,7 @@ func TestDecodeJobSpecAtLimit(t *testing.T) {
 func FuzzDecodeJobSpec(f *testing.F) {
 	f.Add([]byte(`{"name":"web","source_path":"/srv/www","target":"h:6320","target_path":"/b","compression":3,"bandwidth_kbps":10,"include":["*.c"],"exclude":["[ab]*"]}`))
 	f.Add([]byte(`{"name":"","source_path":"rel"}`))
-	f.Add([]byte(`{"name":"a","source_path":"/","target":"[::1]:1","target_path":"x"} {}`))
+	f.Add([]byte(`{"name":"a","source_path":"/","target":"[::1]:1","target_path":"/x"} {}`))
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"include":["\u0000"]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {

@@ -9,8 +9,8 @@
 // which the Client turns back into a *catalog.Error, so a code raised deep in
 // the engine reaches the user's terminal and scripts unchanged.
 //
-// Authorisation has two roles: administrators (uid 0, members of
-// Options.AdminGroup, TCP token holders) may change anything; monitors
+// Authorisation has two roles: administrators (uid 0, the server's own user,
+// members of Options.AdminGroup, TCP token holders) may change anything; monitors
 // (members of Options.MonitorGroup) may only read. Everyone else gets 138
 // "Insufficient security access". Each connection is one login for the
 // server's Security counters.

@@ -49,11 +49,13 @@ func readPeerCred(c net.Conn) (peerCred, error) {
 // real decision.
 func platformSocketMode(m os.FileMode) os.FileMode { return m }
 
-// roleOfPeer: root is an administrator; otherwise membership of the admin or
-// monitor group, counting the peer's gid and the uid's primary and
+// roleOfPeer: root and the server's own user are administrators (the owner
+// of the process already controls it; this is what lets a user run a private
+// server on $XDG_RUNTIME_DIR); otherwise membership of the admin or monitor
+// group decides, counting the peer's gids and the uid's primary and
 // supplementary groups.
 func (s *Server) roleOfPeer(p peerCred) (role, string) {
-	if p.uid == 0 {
+	if p.uid == 0 || p.uid == uint32(os.Geteuid()) {
 		return roleAdmin, ""
 	}
 	gids := callerGroups(p.uid, p.gid)

@@ -75,6 +75,9 @@ func (s JobSpec) Validate() error {
 	if err := validatePath("target path", s.TargetPath); err != nil {
 		return err
 	}
+	if !filepath.IsAbs(s.TargetPath) {
+		return catalog.Err(catalog.CodeInvalidParameter, "target path %q is not absolute", s.TargetPath)
+	}
 	if s.Compression < 0 || s.Compression > MaxCompression {
 		return catalog.Err(catalog.CodeInvalidParameter, "compression level %d: allowed 0 (off) to %d", s.Compression, MaxCompression)
 	}

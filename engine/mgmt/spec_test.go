@@ -37,6 +37,7 @@ func TestJobSpecValidate(t *testing.T) {
 		{"port too big", func(s *JobSpec) { s.Target = "h:65536" }, catalog.CodeInvalidParameter},
 		{"named port", func(s *JobSpec) { s.Target = "h:http" }, catalog.CodeInvalidParameter},
 		{"no target path", func(s *JobSpec) { s.TargetPath = "" }, catalog.CodeInvalidParameter},
+		{"relative target path", func(s *JobSpec) { s.TargetPath = "b" }, catalog.CodeInvalidParameter},
 		{"compression -1", func(s *JobSpec) { s.Compression = -1 }, catalog.CodeInvalidParameter},
 		{"compression 4", func(s *JobSpec) { s.Compression = 4 }, catalog.CodeInvalidParameter},
 		{"negative bandwidth", func(s *JobSpec) { s.BandwidthKbps = -1 }, catalog.CodeInvalidParameter},

@@ -78,3 +78,12 @@ func helperOp(ctx context.Context, c *mgmt.Client, op string) error {
 	}
 	return fmt.Errorf("unknown helper op %q", op)
 }
+
+// helperDir holds the copy of the test binary that runs as another user.
+var helperDir string
+
+func cleanupHelperBinary() {
+	if helperDir != "" {
+		os.RemoveAll(helperDir)
+	}
+}

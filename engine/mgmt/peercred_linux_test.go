@@ -32,7 +32,6 @@ const nobodyID = 65534
 
 var (
 	helperOnce sync.Once
-	helperDir  string
 	helperBin  string
 	helperErr  error
 )
@@ -56,12 +55,6 @@ func helperBinary(t *testing.T) string {
 		t.Fatalf("helper binary: %v", helperErr)
 	}
 	return helperBin
-}
-
-func cleanupHelperBinary() {
-	if helperDir != "" {
-		os.RemoveAll(helperDir)
-	}
 }
 
 func copyFile(from, to string, mode os.FileMode) error {

@@ -41,7 +41,7 @@ func snapshot(t testing.TB, dir string) []string {
 
 // escapeFixture builds <tmp>/root and <tmp>/outside with a file, and plants
 // symlinks in the root pointing out of it.
-func escapeFixture(t testing.TB, a *Applier, root string) (outside string) {
+func escapeFixture(t testing.TB, root string) (outside string) {
 	t.Helper()
 	base := filepath.Dir(root)
 	outside = filepath.Join(base, "outside")
@@ -67,7 +67,7 @@ func escapeFixture(t testing.TB, a *Applier, root string) (outside string) {
 
 func TestEscapesRefused(t *testing.T) {
 	a, root, rec := newApplier(t, testOptions())
-	outside := escapeFixture(t, a, root)
+	outside := escapeFixture(t, root)
 	beforeOutside := snapshot(t, outside)
 
 	refused := []wire.Op{

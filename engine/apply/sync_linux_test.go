@@ -147,7 +147,7 @@ func TestDeleteSkipsFsyncOfUnlinkedFiles(t *testing.T) {
 func TestWalkFallbackRefusesEscapes(t *testing.T) {
 	a, root, _ := newApplier(t, testOptions())
 	a.root.noOpenat2 = true // as on kernels before 5.6
-	escapeFixture(t, a, root)
+	escapeFixture(t, root)
 	for _, p := range []string{"rel/new", "abs/new", "up/outside/new", "chain/new"} {
 		err := a.Apply(context.Background(), &wire.Op{Kind: wire.OpCreate, Path: p})
 		if !errors.Is(err, ErrUnsafePath) {

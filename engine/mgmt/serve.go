@@ -10,11 +10,13 @@ import (
 	"time"
 )
 
-// Timeouts of the HTTP servers. Header reads are bounded so a silent client
-// cannot hold a connection (and a login) forever; handlers are not, because a
-// Manager call such as a mirror start may legitimately take a while.
+// Timeouts of the HTTP servers. Reading a request is bounded so a silent or
+// trickling client cannot hold a connection (and a login) forever; handlers
+// are not, because a Manager call such as a mirror start may legitimately take
+// a while.
 const (
 	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second // headers and a body of at most maxBodyBytes
 	idleTimeout       = 2 * time.Minute
 	shutdownGrace     = 5 * time.Second
 )
@@ -24,6 +26,7 @@ func (s *Server) httpServer(h http.Handler, connContext func(context.Context, ne
 		Handler:           h,
 		ConnContext:       connContext,
 		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.opts.Log.Handler(), slog.LevelWarn),

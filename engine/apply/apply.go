@@ -21,7 +21,9 @@ func (a *Applier) Apply(ctx context.Context, op *wire.Op) error {
 	if a.closed {
 		return errClosed
 	}
-	a.keep(a.h.closeIdle(time.Now().Add(-a.opts.CloseDelay)))
+	if a.opts.CloseDelay > 0 {
+		a.keep(a.h.closeIdle(time.Now().Add(-a.opts.CloseDelay)))
+	}
 
 	if err := validate(op); err != nil {
 		return a.drop(op, err, classRefused, 0)

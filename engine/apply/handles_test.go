@@ -51,3 +51,24 @@ func TestHandlesIdleAndRekey(t *testing.T) {
 		t.Fatalf("closeAll: %v, %d open", err, open.Load())
 	}
 }
+
+func TestCloseDelay(t *testing.T) {
+	for _, c := range []struct {
+		delay time.Duration
+		open  int64
+	}{{0, 0}, {time.Hour, 2}} {
+		opts := testOptions()
+		opts.CloseDelay = c.delay
+		a, _, _ := newApplier(t, opts)
+		mustApply(t, a, create("f", 0), write("f", 0, "x"), create("g", 0), write("f", 1, "y"))
+		if n := a.Counters().OpenHandles.Load(); n != 2 {
+			t.Fatalf("delay %v: %d handles open before Sync, want 2 (writes reuse them)", c.delay, n)
+		}
+		if err := a.Sync(); err != nil {
+			t.Fatal(err)
+		}
+		if n := a.Counters().OpenHandles.Load(); n != c.open {
+			t.Fatalf("delay %v: %d handles open after Sync, want %d", c.delay, n, c.open)
+		}
+	}
+}

@@ -26,7 +26,8 @@ type Options struct {
 	// (TGFileAlloc), so the disk fills at create time, not mid-file.
 	FileAlloc bool
 	// CloseDelay is how long an unused file handle stays open
-	// (TGCloseDelay).
+	// (TGCloseDelay). Idle handles are closed as ops arrive and at each
+	// Sync; with 0 they stay open only until the Sync that flushes them.
 	CloseDelay time.Duration
 	// MaxOpenFiles bounds the open-handle cache; 0 means 256.
 	MaxOpenFiles int

@@ -50,6 +50,8 @@ func (a *Applier) Sync() error {
 	if !full {
 		errs = append(errs, a.root.syncDirs(false))
 	}
+	// Handles just flushed are clean, so closing the idle ones here costs
+	// no fsync; with a CloseDelay of 0 this is where every handle closes.
 	a.keep(a.h.closeIdle(time.Now().Add(-a.opts.CloseDelay)))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("apply: sync: %w", err)

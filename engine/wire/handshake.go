@@ -105,11 +105,13 @@ func ClientHandshake(ctx context.Context, c *Conn, local Hello, secret []byte) (
 }
 
 // ServerHandshake runs the target side of the handshake (see
-// ClientHandshake). lookup returns the shared secret for the source's Hello;
-// an error from it, or an empty secret, refuses the source with the error's
-// chapter 5 code (138 Insufficient security access when it has none) and
-// returns an error matching ErrAuthFailed. It returns the source's Hello.
-func ServerHandshake(ctx context.Context, c *Conn, local Hello, lookup func(Hello) ([]byte, error)) (peer Hello, err error) {
+// ClientHandshake). local is the target's Hello; lookup may complete it
+// (Durable) from the source's Hello before it is sent. lookup returns the
+// shared secret for the source's Hello; an error from it, or an empty
+// secret, refuses the source with the error's chapter 5 code (138
+// Insufficient security access when it has none) and returns an error
+// matching ErrAuthFailed. It returns the source's Hello.
+func ServerHandshake(ctx context.Context, c *Conn, local *Hello, lookup func(Hello) ([]byte, error)) (peer Hello, err error) {
 	defer c.bound(ctx)(&err)
 	if len(local.Versions) == 0 {
 		local.Versions = SupportedVersions
@@ -139,7 +141,7 @@ func ServerHandshake(ctx context.Context, c *Conn, local Hello, lookup func(Hell
 		return Hello{}, c.refuseWith(code, reason, err)
 	}
 
-	th, err := transcript(remote, &local)
+	th, err := transcript(remote, local)
 	if err != nil {
 		return Hello{}, err
 	}
@@ -147,7 +149,7 @@ func ServerHandshake(ctx context.Context, c *Conn, local Hello, lookup func(Hell
 	rand.Read(nt.Nonce[:])
 	tp := Proof{}
 	copy(tp.MAC[:], proof(secret, roleTarget, ns.Nonce, nt.Nonce, th))
-	if err := c.sendAll(&local, &nt, &tp); err != nil {
+	if err := c.sendAll(local, &nt, &tp); err != nil {
 		return Hello{}, err
 	}
 	sp, err := recvAs[*Proof](c)

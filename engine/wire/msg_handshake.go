@@ -29,6 +29,16 @@ type Hello struct {
 	ConnectionID uint32   // the source's connection ID; 0 from the target
 	SourceAddr   string   // the source's address as it sees itself; empty from the target
 	Flags        HelloFlags
+
+	// The connection's stream, from the source: the job's stable identity,
+	// the epoch of the source's queue (a new queue after a source restart
+	// numbers its ops from 1 again), and where the target keeps the replica.
+	JobID      string
+	Epoch      uint64
+	TargetPath string
+	// Durable, from the target: the highest sequence of this JobID and
+	// Epoch it has made durable, so the source resends exactly the rest.
+	Durable uint64
 }
 
 func (*Hello) Type() MsgType                           { return MsgHello }
@@ -49,6 +59,10 @@ func (m *Hello) encode(e *encoder) {
 	e.uvarint(uint64(m.ConnectionID))
 	e.str(m.SourceAddr)
 	e.uvarint(uint64(m.Flags))
+	e.str(m.JobID)
+	e.uvarint(m.Epoch)
+	e.str(m.TargetPath)
+	e.uvarint(m.Durable)
 }
 
 func (m *Hello) decode(d *decoder) {
@@ -69,6 +83,10 @@ func (m *Hello) decode(d *decoder) {
 	m.ConnectionID = d.uvarint32()
 	m.SourceAddr = d.str()
 	m.Flags = HelloFlags(d.uvarint32())
+	m.JobID = d.str()
+	m.Epoch = d.uvarint()
+	m.TargetPath = d.str()
+	m.Durable = d.uvarint()
 }
 
 // Challenge carries a fresh random nonce the other side must prove over.

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/dtrep/dtrep/engine/mgmt"
+	"github.com/dtrep/dtrep/engine/server"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	rootCmd.AddCommand(&cobra.Command{
+		Use:   "serve",
+		Short: "Run a dtrep server (source and target modules, management API)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := openSettings()
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			go func() {
+				if err := st.Watch(ctx); err != nil && ctx.Err() == nil {
+					slog.Warn("settings file not watched", "err", err)
+				}
+			}()
+			return runServer(ctx, server.Options{Settings: st}, st.String("ManagementSocket"))
+		},
+	})
+}
+
+// runServer runs a server and its management socket until ctx ends.
+func runServer(ctx context.Context, opts server.Options, socket string) error {
+	srv, err := server.New(opts)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ctx) }()
+	if socket != "" {
+		if err := os.MkdirAll(filepath.Dir(socket), 0o755); err != nil {
+			return fmt.Errorf("management socket: %w", err)
+		}
+		api := mgmt.NewServer(srv, srv, mgmt.Options{Log: slog.Default()})
+		go func() {
+			if err := api.ServeUnix(ctx, socket); err != nil && ctx.Err() == nil {
+				errc <- fmt.Errorf("management socket %s: %w", socket, err)
+			}
+		}()
+	}
+	err = <-errc
+	cancel()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,255 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/dtrep/dtrep/engine/blockhash"
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// builder queues the ops that reproduce one path on the target. The mirror
+// and replication share it (under mu) so the ops of one file are never
+// interleaved and the block-sum cache always describes what was queued.
+type builder struct {
+	mu    sync.Mutex
+	root  string
+	cache *blockhash.Cache
+	links map[devIno]string // inodes of files queued -> the path queued for them
+	push  func(*wire.Op)    // queues an op (assigns its sequence)
+	buf   []byte
+
+	zeroK bool // MirrorZeroKFiles: mirror empty files
+}
+
+type devIno struct{ dev, ino uint64 }
+
+// result is what one path cost and saved.
+type result struct {
+	ops, bytes int64 // ops queued and payload bytes in them
+	skipped    int64 // bytes not sent because the target already has them
+}
+
+func (r *result) add(o result) { r.ops += o.ops; r.bytes += o.bytes; r.skipped += o.skipped }
+
+func newBuilder(root string, cache *blockhash.Cache, push func(*wire.Op)) *builder {
+	return &builder{root: root, cache: cache, links: map[devIno]string{}, push: push,
+		buf: make([]byte, cache.BlockSize()), zeroK: true}
+}
+
+func (b *builder) abs(rel string) string { return filepath.Join(b.root, filepath.FromSlash(rel)) }
+
+func (b *builder) emit(r *result, op *wire.Op) {
+	b.push(op)
+	r.ops++
+	r.bytes += op.PayloadBytes()
+}
+
+// errVanished means the path no longer exists on the source: a later
+// record (remove or rename) accounts for it.
+var errVanished = errors.New("path vanished")
+
+// syncPath queues what makes rel on the target equal to rel on the source.
+// base, when haveBase, is the target's block sums for rel (from a checksum
+// mirror); otherwise the cache's sums of what was last queued are used, and
+// whole forces sending every block.
+func (b *builder) syncPath(rel string, mirror, whole bool, base []blockhash.Sum, haveBase bool) (result, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var r result
+	fi, err := os.Lstat(b.abs(rel))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			return r, errVanished
+		}
+		return r, err
+	}
+	switch {
+	case fi.Mode().IsRegular():
+		err = b.file(&r, rel, fi, mirror, whole, base, haveBase)
+	case fi.IsDir():
+		b.emit(&r, &wire.Op{Kind: wire.OpMkdir, Mirror: mirror, Path: rel, Mode: modeBits(fi.Mode()), UID: -1, GID: -1})
+		b.emit(&r, attrOp(rel, fi, mirror))
+	case fi.Mode()&fs.ModeSymlink != 0:
+		target, lerr := os.Readlink(b.abs(rel))
+		if lerr != nil {
+			return r, vanishedOr(lerr)
+		}
+		b.emit(&r, &wire.Op{Kind: wire.OpSymlink, Mirror: mirror, Path: rel, LinkTarget: target, UID: -1, GID: -1})
+		op := attrOp(rel, fi, mirror)
+		op.Mode = 0 // symlinks have no mode of their own on Linux
+		b.emit(&r, op)
+	default:
+		// Devices, sockets and fifos are not replicated.
+	}
+	return r, err
+}
+
+func vanishedOr(err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return errVanished
+	}
+	return err
+}
+
+// file queues a regular file: a hard link when its inode was already sent
+// under another path, else create (when the target has nothing to build
+// on), the blocks that differ, the size, and the attributes.
+func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool, base []blockhash.Sum, haveBase bool) error {
+	// Every file's inode is remembered (not only those already linked):
+	// a hard link made later to a file sent earlier must become a link.
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		key := devIno{uint64(st.Dev), uint64(st.Ino)}
+		if first, seen := b.links[key]; seen && first != rel && st.Nlink > 1 {
+			if ofi, err := os.Lstat(b.abs(first)); err == nil && os.SameFile(ofi, fi) {
+				b.emit(r, &wire.Op{Kind: wire.OpHardlink, Mirror: mirror, Path: first, NewPath: rel, UID: -1, GID: -1})
+				b.cache.Remove(rel)
+				return nil
+			}
+		}
+		b.links[key] = rel
+	}
+	if fi.Size() == 0 && mirror && !b.zeroK {
+		return nil
+	}
+	f, err := os.Open(b.abs(rel))
+	if err != nil {
+		return vanishedOr(err)
+	}
+	defer f.Close()
+
+	if !haveBase && !whole {
+		base, haveBase = b.cache.Sums(rel)
+	}
+	if whole {
+		base, haveBase = nil, false
+	}
+	if !haveBase {
+		b.emit(r, &wire.Op{Kind: wire.OpCreate, Mirror: mirror, Path: rel, Size: fi.Size(), Mode: modeBits(fi.Mode()), UID: -1, GID: -1})
+	}
+	bs := b.cache.BlockSize()
+	sums := make([]blockhash.Sum, 0, (fi.Size()+int64(bs)-1)/int64(bs))
+	var off int64
+	for {
+		n, rerr := io.ReadFull(f, b.buf)
+		if n > 0 {
+			blk := b.buf[:n]
+			sum := blockhash.Block(blk)
+			i := len(sums)
+			sums = append(sums, sum)
+			if haveBase && i < len(base) && base[i] == sum {
+				r.skipped += int64(n)
+			} else {
+				data := make([]byte, n)
+				copy(data, blk)
+				b.emit(r, &wire.Op{Kind: wire.OpWrite, Mirror: mirror, Path: rel, Offset: off, Data: data, UID: -1, GID: -1})
+			}
+			off += int64(n)
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return fmt.Errorf("reading %s: %w", rel, rerr)
+		}
+	}
+	// The size read is authoritative: the file may have changed since Lstat.
+	b.emit(r, &wire.Op{Kind: wire.OpTruncate, Mirror: mirror, Path: rel, Size: off, UID: -1, GID: -1})
+	if cur, err := f.Stat(); err == nil {
+		fi = cur
+	}
+	b.emit(r, attrOp(rel, fi, mirror))
+	b.cache.Put(rel, blockhash.Identify(fi), sums)
+	return nil
+}
+
+// attrOp sets rel's mode, ownership and times as fi has them.
+func attrOp(rel string, fi os.FileInfo, mirror bool) *wire.Op {
+	op := &wire.Op{Kind: wire.OpAttr, Mirror: mirror, Path: rel, Mode: modeBits(fi.Mode()),
+		UID: -1, GID: -1, Mtime: fi.ModTime().UnixNano()}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		op.UID, op.GID = int64(st.Uid), int64(st.Gid)
+		op.Atime = st.Atim.Nano()
+	}
+	return op
+}
+
+// modeBits converts Go's FileMode to the unix permission and special bits
+// the wire carries.
+func modeBits(m fs.FileMode) uint32 {
+	v := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		v |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		v |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		v |= 0o1000
+	}
+	return v
+}
+
+// remove queues the deletion of rel.
+func (b *builder) remove(rel string, isDir bool) result {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var r result
+	kind := wire.OpDelete
+	if isDir {
+		kind = wire.OpRmdir
+	}
+	b.emit(&r, &wire.Op{Kind: kind, Path: rel, UID: -1, GID: -1})
+	b.cache.Remove(rel)
+	return r
+}
+
+// rename queues a rename and carries the cached sums along.
+func (b *builder) rename(from, to string) result {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var r result
+	b.emit(&r, &wire.Op{Kind: wire.OpRename, Path: from, NewPath: to, UID: -1, GID: -1})
+	b.cache.Rename(from, to)
+	for k, p := range b.links {
+		if p == from {
+			b.links[k] = to
+		} else if strings.HasPrefix(p, from+"/") {
+			b.links[k] = to + p[len(from):]
+		}
+	}
+	return r
+}
+
+// parentOf is rel's parent directory ("" for the root).
+func parentOf(rel string) string {
+	d := path.Dir(rel)
+	if d == "." || d == "/" {
+		return ""
+	}
+	return d
+}
+
+// syncDirAttr queues only the attributes of directory rel.
+func (b *builder) syncDirAttr(rel string) (result, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var r result
+	fi, err := os.Lstat(b.abs(rel))
+	if err != nil {
+		return r, vanishedOr(err)
+	}
+	if !fi.IsDir() {
+		return r, nil
+	}
+	b.emit(&r, attrOp(rel, fi, false))
+	return r, nil
+}

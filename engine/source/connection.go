@@ -1,0 +1,453 @@
+package source
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dtrep/dtrep/engine/blockhash"
+	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/events"
+	"github.com/dtrep/dtrep/engine/queue"
+	"github.com/dtrep/dtrep/engine/repset"
+	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// Settings is what a connection reads of the server's settings, live.
+type Settings interface {
+	Int(name string) int64
+	String(name string) string
+}
+
+// Config describes one connection.
+type Config struct {
+	ID         int
+	Job        string // job name
+	JobID      string // stable job identity; the target keys its state by it
+	Set        *repset.Set
+	Target     string // host:port
+	TargetPath string
+
+	Compression   int   // 0 off .. 3 high
+	BandwidthKbps int64 // 0 Unlimited
+	InitialMirror string // mirror mode at the first connect; "" for none
+
+	ServerName string
+	Secret     []byte
+	TLS        *tls.Config // nil: plain TCP
+
+	Settings Settings
+	Hub      *events.Hub
+	Stats    *stats.Set // the connection's block
+	Kernel   *stats.Set
+	Source   *stats.Set
+	Log      *slog.Logger
+}
+
+// Connection is a source connection: see the package documentation.
+type Connection struct {
+	cfg   Config
+	q     *queue.Queue
+	b     *builder
+	st    state
+	epoch uint64 // identifies this queue's sequence space to the target
+
+	sess atomic.Pointer[session]
+
+	paused     atomic.Bool
+	resumeCh   chan struct{}
+	mirrorCtl  mirrorControl
+	needMirror atomic.Value // string mode to run at the next connect, "" none
+
+	cnt      connCounters
+	ackedSeq atomic.Uint64 // highest sequence the target acknowledged
+}
+
+// connCounters are the live counters of the connection block.
+type connCounters struct {
+	opsTx, bytesTx, bytesCompTx *atomic.Int64
+	opsRx, bytesRx, resent      *atomic.Int64
+	skipped, mirrorRemain       *atomic.Int64
+	mirOps, mirBytes            *atomic.Int64 // kernel
+	repOps, repBytes            *atomic.Int64 // kernel
+	failedMirror, failedRep     *atomic.Int64 // kernel
+	autoDis, autoRe             *atomic.Int64 // source
+}
+
+// New prepares a connection; Run starts it.
+func New(cfg Config) *Connection {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	var e [8]byte
+	rand.Read(e[:])
+	c := &Connection{cfg: cfg, q: queue.New(1), epoch: binary.BigEndian.Uint64(e[:]) | 1,
+		resumeCh: make(chan struct{}, 1)}
+	chunk := int(cfg.Settings.Int("MirrorChunkSize"))
+	c.b = newBuilder(cfg.Set.Root(), blockhash.NewCache(chunk, 64<<20), func(op *wire.Op) { c.q.Push(op) })
+	c.needMirror.Store(cfg.InitialMirror)
+	c.st.s = Status{TransmitMode: TransmitStopped, MirrorStatus: MirrorIdle,
+		ReplicationStatus: ReplStopped, TargetDataState: DataUnknown}
+	if cfg.InitialMirror != "" {
+		c.st.s.TargetDataState = DataMirrorRequired
+	}
+	c.bindCounters()
+	return c
+}
+
+func (c *Connection) bindCounters() {
+	s, k, src := c.cfg.Stats, c.cfg.Kernel, c.cfg.Source
+	c.cnt = connCounters{
+		opsTx: s.Counter("conOpsTx"), bytesTx: s.Counter("conBytesTx"), bytesCompTx: s.Counter("conBytesCompressedTx"),
+		opsRx: s.Counter("conOpsRx"), bytesRx: s.Counter("conBytesRx"), resent: s.Counter("conResentOpCount"),
+		skipped: s.Counter("conBytesSkipped"), mirrorRemain: s.Counter("conMirrorBytesRemain"),
+		mirOps: k.Counter("MirOpsGenerated"), mirBytes: k.Counter("MirBytesGenerated"),
+		repOps: k.Counter("RepOpsGenerated"), repBytes: k.Counter("RepBytesGenerated"),
+		failedMirror: k.Counter("FailedMirrorCount"), failedRep: k.Counter("FailedRepCount"),
+		autoDis: src.Counter("autoDisConnects"), autoRe: src.Counter("autoReConnects"),
+	}
+	q := c.q
+	s.SetFunc("conOpsInRepQueue", func() int64 { return q.Counts().OpsInRepQueue })
+	s.SetFunc("conOpsInMirQueue", func() int64 { return q.Counts().OpsInMirQueue })
+	s.SetFunc("conBytesInRepQueue", func() int64 { return q.Counts().BytesInRepQueue })
+	s.SetFunc("conBytesInMirQueue", func() int64 { return q.Counts().BytesInMirQueue })
+	s.SetFunc("conOpsInAckQueue", func() int64 { return q.Counts().OpsInAckQueue })
+	s.SetFunc("conOpsInCmdQueue", func() int64 {
+		n := q.Counts()
+		return n.OpsInRepQueue + n.OpsInMirQueue
+	})
+	s.SetFunc("conState", func() int64 { return int64(c.st.get().ConState) })
+	s.SetFunc("conMirrorPercent", func() int64 { return int64(c.st.get().MirrorPercent * 10) })
+	s.SetFunc("conBandwidthLimit", func() int64 { return c.cfg.BandwidthKbps })
+	s.SetText("conPeerAddress", c.cfg.Target)
+}
+
+// ID is the connection ID.
+func (c *Connection) ID() int { return c.cfg.ID }
+
+// Status returns the connection's status words.
+func (c *Connection) Status() Status { return c.st.get() }
+
+// Queue exposes the queue levels.
+func (c *Connection) Queue() queue.Counts { return c.q.Counts() }
+
+// ctxArgs are the insertion strings most connection events share:
+// target name, target address, replication set, connection ID.
+func (c *Connection) ctxArgs() []string {
+	host, _, err := net.SplitHostPort(c.cfg.Target)
+	if err != nil {
+		host = c.cfg.Target
+	}
+	return []string{host, c.cfg.Target, c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID)}
+}
+
+func (c *Connection) raise(id int, args ...string) {
+	c.cfg.Hub.Raise(events.SourceEngine, id, events.Context{ConnID: c.cfg.ID, Job: c.cfg.Job,
+		RepSet: c.cfg.Set.Name(), Peer: c.cfg.Target}, args...)
+}
+
+// Run runs the connection until ctx ends (the job is stopped).
+func (c *Connection) Run(ctx context.Context) error {
+	repl := newReplicator(c)
+	if err := repl.start(ctx); err != nil {
+		return err
+	}
+	c.st.update(func(s *Status) { s.ReplicationStatus = ReplPending })
+	go repl.run(ctx)
+
+	retry := func() time.Duration { return time.Duration(max(1, c.cfg.Settings.Int("NetworkRetry"))) * time.Second }
+	first := true
+	reconnecting := false
+	for ctx.Err() == nil {
+		if reconnecting {
+			c.raise(4009, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
+		}
+		sess, err := c.connect(ctx, reconnecting)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			c.st.update(func(s *Status) {
+				s.ConState = ConError
+				s.TransmitMode = TransmitError
+				s.LastError = err.Error()
+			})
+			if reconnecting {
+				c.raise(4011, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
+			}
+			c.cfg.Log.Warn("connect failed", "connection", c.cfg.ID, "target", c.cfg.Target, "err", err)
+			if !first && c.cfg.Settings.Int("AutoRetransmit") == 0 {
+				return err
+			}
+			first = false
+			reconnecting = true
+			if !sleepCtx(ctx, retry()) {
+				break
+			}
+			continue
+		}
+		if reconnecting {
+			c.cnt.autoRe.Add(1)
+			c.raise(4010, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
+			if mode := remirrorMode(c.cfg.Settings.Int("AutoRemirror")); mode != "" && c.needMirror.Load().(string) == "" {
+				c.needMirror.Store(mode)
+			}
+		} else {
+			c.raise(4016, c.ctxArgs()...)
+		}
+		first = false
+		c.serve(ctx, sess)
+		if ctx.Err() != nil {
+			break
+		}
+		// The session failed: auto-disconnect, keep capturing, reconnect.
+		reason := "network error"
+		if err := sess.Err(); err != nil {
+			reason = err.Error()
+		}
+		c.cnt.autoDis.Add(1)
+		c.raise(4007, append(c.ctxArgs(), reason)...)
+		c.raise(4008, c.ctxArgs()...)
+		c.st.update(func(s *Status) {
+			s.ConState = ConError
+			s.TransmitMode = TransmitError
+			s.ConnectedSince = time.Time{}
+			s.LastError = reason
+		})
+		if c.cfg.Settings.Int("AutoRetransmit") == 0 {
+			return errors.New(reason)
+		}
+		reconnecting = true
+		if !sleepCtx(ctx, time.Second) {
+			break
+		}
+	}
+	c.raise(4025, c.ctxArgs()...)
+	c.raise(4017, c.ctxArgs()...)
+	c.st.update(func(s *Status) {
+		s.ConState = ConNone
+		s.TransmitMode = TransmitStopped
+		s.ReplicationStatus = ReplStopped
+		s.MirrorStatus = MirrorIdle
+		s.ConnectedSince = time.Time{}
+	})
+	return nil
+}
+
+// remirrorMode maps AutoRemirror (0..4) to a mirror mode.
+func remirrorMode(v int64) string {
+	switch v {
+	case 1, 4:
+		return MirrorChecksumMode
+	case 2:
+		return MirrorFullMode
+	case 3:
+		return MirrorDiffMode
+	}
+	return ""
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// connect dials the target and runs the handshake.
+func (c *Connection) connect(ctx context.Context, reconnect bool) (*session, error) {
+	timeout := time.Duration(max(1, c.cfg.Settings.Int("NetworkTimeout"))) * time.Second
+	dctx, cancel := context.WithTimeout(ctx, min(timeout, 30*time.Second))
+	defer cancel()
+	var d net.Dialer
+	nc, err := d.DialContext(dctx, "tcp", c.cfg.Target)
+	if err != nil {
+		return nil, catalog.Wrap(catalog.CodeConnectionFailed, err, "target %s", c.cfg.Target)
+	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		_ = tc.SetNoDelay(true)
+		if n := c.cfg.Settings.Int("TCPBufferSize"); n > 0 {
+			_ = tc.SetWriteBuffer(int(n) * 4)
+			_ = tc.SetReadBuffer(int(n))
+		}
+	}
+	if c.cfg.TLS != nil {
+		nc = tls.Client(nc, c.cfg.TLS)
+	}
+	wc := wire.NewConn(nc, wire.Options{
+		Compression:     wire.CompressionLevel(c.cfg.Compression),
+		MinCompressSize: int(c.cfg.Settings.Int("MinCompressionFileSize")),
+		BandwidthKbps:   c.cfg.BandwidthKbps,
+	})
+	hello := wire.Hello{ServerName: c.cfg.ServerName, SetName: c.cfg.Set.Name(),
+		ConnectionID: uint32(c.cfg.ID), SourceAddr: nc.LocalAddr().String(),
+		JobID: c.cfg.JobID, Epoch: c.epoch, TargetPath: c.cfg.TargetPath}
+	if reconnect {
+		hello.Flags |= wire.HelloReconnect
+	}
+	peer, err := wire.ClientHandshake(dctx, wc, hello, c.cfg.Secret)
+	if err != nil {
+		wc.Close()
+		return nil, catalog.Wrap(catalog.CodeConnectionFailed, err, "handshake with %s", c.cfg.Target)
+	}
+	return newSession(wc, peer), nil
+}
+
+// serve runs one session until it fails or ctx ends.
+func (c *Connection) serve(ctx context.Context, s *session) {
+	// Whatever the target already made durable is released; the rest is
+	// sent again, in order.
+	if n := c.q.Rewind(s.peer.Durable); n > 0 {
+		c.cnt.resent.Add(int64(n))
+	}
+	if s.peer.Durable > c.ackedSeq.Load() {
+		c.ackedSeq.Store(s.peer.Durable)
+	}
+	c.sess.Store(s)
+	defer c.sess.Store(nil)
+	c.st.update(func(st *Status) {
+		st.ConState = ConActive
+		st.TransmitMode = TransmitActive
+		st.ConnectedSince = time.Now()
+		st.LastError = ""
+		if c.paused.Load() {
+			st.ConState = ConPaused
+			st.TransmitMode = TransmitPaused
+		}
+	})
+	c.cfg.Stats.SetText("connectTime", time.Now().Format(time.ANSIC))
+
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); s.receive(c.q, c) }()
+	go func() {
+		defer wg.Done()
+		s.send(sctx, c.q, sendLimits{
+			maxOps: 256, maxBytes: 4 << 20,
+			window: func() int { return int(max(1, c.cfg.Settings.Int("SourcePendingAcks"))) },
+			paused: &c.paused, resume: c.resumeCh,
+		}, c.sent)
+	}()
+	go func() { defer wg.Done(); c.keepAlive(sctx, s) }()
+
+	if mode := c.needMirror.Swap("").(string); mode != "" {
+		go c.runMirror(sctx, mode)
+	}
+
+	select {
+	case <-s.done:
+	case <-ctx.Done():
+		s.fail(ctx.Err())
+	}
+	cancel()
+	wg.Wait()
+	c.mirrorCtl.wait()
+}
+
+// keepAlive pings at 1/6 of NetworkTimeout, as the reference describes, and
+// fails the session when nothing at all arrives for NetworkTimeout.
+func (c *Connection) keepAlive(ctx context.Context, s *session) {
+	timeout := time.Duration(max(1, c.cfg.Settings.Int("NetworkTimeout"))) * time.Second
+	t := time.NewTicker(timeout / 6)
+	defer t.Stop()
+	last := s.c.Counters().FramesRecv.Load()
+	quiet := time.Duration(0)
+	var id uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		id++
+		if err := s.c.Send(&wire.Ping{ID: id}); err != nil {
+			s.fail(fmt.Errorf("keep-alive: %w", err))
+			return
+		}
+		if n := s.c.Counters().FramesRecv.Load(); n != last {
+			last, quiet = n, 0
+			continue
+		}
+		quiet += timeout / 6
+		if quiet >= timeout {
+			s.fail(fmt.Errorf("no data from the target for %s (NetworkTimeout)", timeout))
+			return
+		}
+	}
+}
+
+// sent updates the transmit counters after a batch left.
+func (c *Connection) sent(batch []*wire.Op) {
+	var n int64
+	for _, op := range batch {
+		n += op.PayloadBytes()
+	}
+	c.cnt.opsTx.Add(int64(len(batch)))
+	if s := c.sess.Load(); s != nil {
+		cn := s.c.Counters()
+		raw, onWire := int64(cn.BytesSent.Load()), int64(cn.WireBytesSent.Load())
+		c.cnt.bytesTx.Add(raw - s.lastRaw)
+		c.cnt.bytesCompTx.Add(onWire - s.lastWire)
+		s.lastRaw, s.lastWire = raw, onWire
+	}
+}
+
+// acked counts what the target acknowledged.
+func (c *Connection) acked(a *wire.Ack) {
+	c.ackedSeq.Store(a.Seq)
+	c.cnt.opsRx.Add(int64(a.Ops))
+	c.cnt.bytesRx.Add(int64(a.Bytes))
+}
+
+// Pause pauses transmission (events 4015; conState Paused).
+func (c *Connection) Pause() error {
+	if c.paused.Swap(true) {
+		return nil
+	}
+	c.st.update(func(s *Status) {
+		if s.ConState == ConActive {
+			s.ConState = ConPaused
+			s.TransmitMode = TransmitPaused
+		}
+	})
+	c.raise(4015)
+	return nil
+}
+
+// Resume resumes transmission (event 4014).
+func (c *Connection) Resume() error {
+	if !c.paused.Swap(false) {
+		return catalog.Err(catalog.CodeConnectionNotPaused, "connection %d", c.cfg.ID)
+	}
+	select {
+	case c.resumeCh <- struct{}{}:
+	default:
+	}
+	c.st.update(func(s *Status) {
+		if s.ConState == ConPaused {
+			s.ConState = ConActive
+			s.TransmitMode = TransmitActive
+		}
+	})
+	c.raise(4014)
+	return nil
+}
+
+// Idle reports whether everything queued has been acknowledged.
+func (c *Connection) Idle() bool { return c.q.Idle() }

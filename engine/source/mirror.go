@@ -1,0 +1,463 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/dtrep/dtrep/engine/blockhash"
+	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// Mirror modes.
+const (
+	MirrorFullMode     = "full"     // send every file whole
+	MirrorDiffMode     = "diff"     // compare size and mtime; send the blocks of files that differ
+	MirrorChecksumMode = "checksum" // compare block checksums of every file; send the blocks that differ
+)
+
+// statBatch is how many paths one StatRequest asks about.
+const statBatch = 256
+
+// hashBatch is how many block sums one HashRequest asks for.
+const hashBatch = 16384
+
+// mirrorControl lets the management API pause, resume and stop a running
+// mirror.
+type mirrorControl struct {
+	mu      sync.Mutex
+	running bool
+	paused  bool
+	cancel  context.CancelFunc
+	resume  chan struct{}
+	done    chan struct{}
+}
+
+func (m *mirrorControl) begin(ctx context.Context) (context.Context, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.running {
+		return nil, false
+	}
+	ctx, m.cancel = context.WithCancel(ctx)
+	m.running, m.paused = true, false
+	m.resume = make(chan struct{})
+	m.done = make(chan struct{})
+	return ctx, true
+}
+
+func (m *mirrorControl) end() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.running = false
+	m.cancel()
+	close(m.done)
+}
+
+// wait returns once no mirror runs.
+func (m *mirrorControl) wait() {
+	m.mu.Lock()
+	done, running := m.done, m.running
+	m.mu.Unlock()
+	if running {
+		<-done
+	}
+}
+
+// gate blocks while the mirror is paused.
+func (m *mirrorControl) gate(ctx context.Context) error {
+	for {
+		m.mu.Lock()
+		paused, resume := m.paused, m.resume
+		m.mu.Unlock()
+		if !paused {
+			return ctx.Err()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-resume:
+		}
+	}
+}
+
+// RequestMirror makes a mirror of mode run now if connected, or at the next
+// connect.
+func (c *Connection) RequestMirror(mode string) {
+	if s := c.sess.Load(); s != nil {
+		go c.runMirror(context.Background(), mode)
+		return
+	}
+	c.needMirror.Store(mode)
+}
+
+// StartMirror starts a mirror (113 when one is already running).
+func (c *Connection) StartMirror(mode string) error {
+	switch mode {
+	case MirrorFullMode, MirrorDiffMode, MirrorChecksumMode:
+	default:
+		return catalog.Err(catalog.CodeInvalidOption, "mirror mode %q: allowed full, diff, checksum", mode)
+	}
+	c.mirrorCtl.mu.Lock()
+	running := c.mirrorCtl.running
+	c.mirrorCtl.mu.Unlock()
+	if running {
+		return catalog.Err(catalog.CodeMirrorAlreadyActive, "connection %d", c.cfg.ID)
+	}
+	c.RequestMirror(mode)
+	return nil
+}
+
+// StopMirror stops a running mirror (event 4022).
+func (c *Connection) StopMirror() error {
+	m := &c.mirrorCtl
+	m.mu.Lock()
+	if !m.running {
+		m.mu.Unlock()
+		return catalog.Err(catalog.CodeMirrorNotRunning, "connection %d", c.cfg.ID)
+	}
+	m.cancel()
+	m.mu.Unlock()
+	return nil
+}
+
+// PauseMirror pauses a running mirror (event 4020).
+func (c *Connection) PauseMirror() error {
+	m := &c.mirrorCtl
+	m.mu.Lock()
+	if !m.running {
+		m.mu.Unlock()
+		return catalog.Err(catalog.CodeMirrorNotRunning, "connection %d", c.cfg.ID)
+	}
+	m.paused = true
+	m.mu.Unlock()
+	c.st.update(func(s *Status) { s.MirrorStatus = MirrorPausedWord })
+	c.raise(4020, c.ctxArgs()...)
+	return nil
+}
+
+// ResumeMirror resumes a paused mirror (event 4021).
+func (c *Connection) ResumeMirror() error {
+	m := &c.mirrorCtl
+	m.mu.Lock()
+	if !m.running || !m.paused {
+		m.mu.Unlock()
+		return catalog.Err(catalog.CodeMirrorNotPaused, "connection %d", c.cfg.ID)
+	}
+	m.paused = false
+	close(m.resume)
+	m.resume = make(chan struct{})
+	m.mu.Unlock()
+	c.st.update(func(s *Status) { s.MirrorStatus = MirrorInProgress })
+	c.raise(4021, c.ctxArgs()...)
+	return nil
+}
+
+// mirror is one mirror run.
+type mirror struct {
+	c       *Connection
+	mode    string
+	s       *session
+	total   int64 // bytes, from the size calculation; 0 when unknown
+	done    int64
+	dirs    []string // directories in walk order: their attributes go last, deepest first
+	lastSeq uint64   // highest sequence this mirror queued
+}
+
+func (c *Connection) runMirror(parent context.Context, mode string) {
+	ctx, ok := c.mirrorCtl.begin(parent)
+	if !ok {
+		return
+	}
+	defer c.mirrorCtl.end()
+	s := c.sess.Load()
+	if s == nil {
+		c.needMirror.Store(mode)
+		return
+	}
+	m := &mirror{c: c, mode: mode, s: s}
+	c.raise(4019, c.ctxArgs()...)
+	c.cnt.mirOps.Store(0) // the reference: a remirror resets these
+	c.cnt.mirBytes.Store(0)
+	c.st.update(func(st *Status) {
+		st.MirrorStatus = MirrorCalculating
+		st.TargetDataState = DataMirroring
+		st.MirrorPercent = 0
+	})
+	start := time.Now()
+	err := m.run(ctx)
+	switch {
+	case err == nil:
+		c.st.update(func(st *Status) { st.MirrorStatus = MirrorWaiting })
+		err = m.waitAcked(ctx)
+	}
+	if err != nil {
+		stopped := errors.Is(err, context.Canceled) && parent.Err() == nil && s.Err() == nil
+		if stopped {
+			// Stopped by the user: drop what it had not sent yet.
+			c.q.DropPending(func(op *wire.Op) bool { return !op.Mirror })
+		} else if parent.Err() == nil {
+			// The session failed: mirror again after reconnecting.
+			c.needMirror.Store(mode)
+		}
+		c.st.update(func(st *Status) {
+			st.MirrorStatus = MirrorStopped
+			st.TargetDataState = DataMirrorRequired
+		})
+		c.raise(4022, c.cfg.Target, c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID), err.Error())
+		return
+	}
+	c.cnt.mirrorRemain.Store(0)
+	c.st.update(func(st *Status) {
+		st.MirrorStatus = MirrorIdle
+		st.MirrorPercent = 100
+		st.MirrorRemaining = 0
+		if st.TargetDataState == DataMirroring {
+			st.TargetDataState = DataOK
+		}
+	})
+	host := c.ctxArgs()[0]
+	c.raise(4023, host, "("+c.cfg.Target+")", c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID),
+		fmt.Sprintf("%d bytes in %s", m.done, time.Since(start).Round(time.Millisecond)))
+}
+
+func (m *mirror) run(ctx context.Context) error {
+	c := m.c
+	set := c.cfg.Set
+	if c.cfg.Settings.Int("CalculateOnConnect") != 0 {
+		if size, err := set.Calculate(ctx); err == nil {
+			set.SetSize(size)
+			m.total = size.Bytes
+		}
+	}
+	c.st.update(func(st *Status) { st.MirrorStatus = MirrorInProgress })
+	m.progress()
+
+	root := set.Root()
+	var batch []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == root {
+				return err
+			}
+			c.cnt.failedMirror.Add(1)
+			return nil
+		}
+		if p == root {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if !set.WantDir(rel) {
+				return fs.SkipDir
+			}
+			if !set.Matches(rel, true) {
+				return nil
+			}
+		} else if !set.Matches(rel, false) {
+			return nil
+		}
+		batch = append(batch, rel)
+		if len(batch) >= statBatch {
+			err := m.batch(ctx, batch)
+			batch = batch[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = m.batch(ctx, batch)
+	}
+	if err != nil {
+		return err
+	}
+	// Directory times last, deepest first, once their entries are in place.
+	for i := len(m.dirs) - 1; i >= 0; i-- {
+		res, err := c.b.syncDirAttr(m.dirs[i])
+		if err == nil {
+			m.count(res)
+		}
+	}
+	return nil
+}
+
+// batch mirrors up to statBatch paths: one StatRequest tells what the
+// target has of each.
+func (m *mirror) batch(ctx context.Context, paths []string) error {
+	if err := m.c.mirrorCtl.gate(ctx); err != nil {
+		return err
+	}
+	if err := m.throttle(ctx); err != nil {
+		return err
+	}
+	var have []wire.StatEntry
+	if m.mode != MirrorFullMode {
+		rep, err := m.s.request(ctx, func(id uint64) wire.Message {
+			return &wire.StatRequest{ReqID: id, Paths: append([]string(nil), paths...)}
+		})
+		if err != nil {
+			return fmt.Errorf("stat request: %w", err)
+		}
+		sr, ok := rep.(*wire.StatReply)
+		if !ok || len(sr.Entries) != len(paths) {
+			return errors.New("stat reply does not match the request")
+		}
+		have = sr.Entries
+	}
+	for i, rel := range paths {
+		var t wire.StatEntry
+		if have != nil {
+			t = have[i]
+		}
+		if err := m.path(ctx, rel, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// throttle keeps at most MirrorQueueLimit mirror ops waiting to be sent.
+func (m *mirror) throttle(ctx context.Context) error {
+	limit := max(1, m.c.cfg.Settings.Int("MirrorQueueLimit"))
+	for m.c.q.Counts().OpsInMirQueue >= limit {
+		if !sleepCtx(ctx, 2*time.Millisecond) {
+			return ctx.Err()
+		}
+		if m.s.Err() != nil {
+			return m.s.Err()
+		}
+	}
+	return nil
+}
+
+func (m *mirror) count(res result) {
+	m.c.cnt.mirOps.Add(res.ops)
+	m.c.cnt.mirBytes.Add(res.bytes)
+	m.c.cnt.skipped.Add(res.skipped)
+	if s := m.c.q.NextSeq(); s > 0 {
+		m.lastSeq = s - 1
+	}
+}
+
+func (m *mirror) progress() {
+	rem := max(0, m.total-m.done)
+	pct := 0.0
+	if m.total > 0 {
+		pct = min(100, float64(m.done)*100/float64(m.total))
+	}
+	m.c.cnt.mirrorRemain.Store(rem)
+	m.c.st.update(func(st *Status) { st.MirrorPercent, st.MirrorRemaining = pct, rem })
+}
+
+// path mirrors one path given what the target has (t.Exists false when
+// unknown, as in a full mirror).
+func (m *mirror) path(ctx context.Context, rel string, t wire.StatEntry) error {
+	c := m.c
+	fi, err := os.Lstat(filepath.Join(c.cfg.Set.Root(), filepath.FromSlash(rel)))
+	if err != nil {
+		return nil // vanished since the walk: replication reports it
+	}
+	var res result
+	switch {
+	case fi.IsDir():
+		m.dirs = append(m.dirs, rel)
+		if t.Exists && t.Type == wire.FileDir && t.Mode == modeBits(fi.Mode()) {
+			return nil
+		}
+		res, err = c.b.syncPath(rel, true, false, nil, false)
+	case fi.Mode().IsRegular():
+		res, err = m.file(ctx, rel, fi, t)
+		m.done += fi.Size()
+	case fi.Mode()&fs.ModeSymlink != 0:
+		target, _ := os.Readlink(filepath.Join(c.cfg.Set.Root(), filepath.FromSlash(rel)))
+		if m.mode != MirrorFullMode && t.Exists && t.Type == wire.FileSymlink && t.LinkTarget == target &&
+			t.Mtime == fi.ModTime().UnixNano() {
+			return nil
+		}
+		res, err = c.b.syncPath(rel, true, false, nil, false)
+	default:
+		return nil
+	}
+	m.count(res)
+	m.progress()
+	if err != nil && !errors.Is(err, errVanished) {
+		c.cnt.failedMirror.Add(1)
+		c.cfg.Log.Warn("mirror read failed", "path", rel, "err", err)
+	}
+	return nil
+}
+
+func (m *mirror) file(ctx context.Context, rel string, fi os.FileInfo, t wire.StatEntry) (result, error) {
+	c := m.c
+	same := t.Exists && t.Type == wire.FileRegular && t.Size == fi.Size() && t.Mtime == fi.ModTime().UnixNano()
+	switch {
+	case m.mode == MirrorFullMode || !t.Exists || t.Type != wire.FileRegular:
+		return c.b.syncPath(rel, true, true, nil, false)
+	case m.mode == MirrorDiffMode && same:
+		if t.Mode == modeBits(fi.Mode()) {
+			return result{skipped: fi.Size()}, nil
+		}
+		c.b.mu.Lock()
+		var r result
+		c.b.emit(&r, attrOp(rel, fi, true))
+		c.b.mu.Unlock()
+		r.skipped = fi.Size()
+		return r, nil
+	}
+	// Compare block sums with the target's and send the blocks that differ.
+	sums, err := m.targetSums(ctx, rel, t.Size)
+	if err != nil {
+		return result{}, err
+	}
+	return c.b.syncPath(rel, true, false, sums, true)
+}
+
+// targetSums asks the target for the block sums of its copy of rel.
+func (m *mirror) targetSums(ctx context.Context, rel string, size int64) ([]blockhash.Sum, error) {
+	bs := int64(m.c.b.cache.BlockSize())
+	n := uint64((size + bs - 1) / bs)
+	sums := make([]blockhash.Sum, 0, n)
+	for first := uint64(0); first < n; first += hashBatch {
+		count := min(uint64(hashBatch), n-first)
+		rep, err := m.s.request(ctx, func(id uint64) wire.Message {
+			return &wire.HashRequest{ReqID: id, Path: rel, Algo: wire.HashXXH3x128, BlockSize: uint32(bs),
+				First: first, Count: uint32(count)}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("hash request: %w", err)
+		}
+		hr, ok := rep.(*wire.HashReply)
+		if !ok {
+			return nil, errors.New("hash reply expected")
+		}
+		if !hr.Exists {
+			return nil, nil
+		}
+		for _, h := range hr.Hashes {
+			sums = append(sums, blockhash.Sum(h))
+		}
+	}
+	return sums, nil
+}
+
+// waitAcked waits until the target acknowledged everything this mirror
+// queued: only then is the target's data in a good state.
+func (m *mirror) waitAcked(ctx context.Context) error {
+	for m.c.ackedSeq.Load() < m.lastSeq {
+		if !sleepCtx(ctx, 5*time.Millisecond) {
+			return ctx.Err()
+		}
+		if err := m.s.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/dtrep/dtrep/engine/capture"
+)
+
+// replicator turns capture records into ops, in the order they happened.
+type replicator struct {
+	c *Connection
+	w *capture.Watcher
+	// vanished holds paths whose record came after they were renamed
+	// away: when the rename's record arrives, the new path is synced.
+	vanished map[string]struct{}
+	dirty    map[string]struct{} // directories whose entries changed: their times are resent
+}
+
+func newReplicator(c *Connection) *replicator {
+	return &replicator{c: c, vanished: map[string]struct{}{}, dirty: map[string]struct{}{}}
+}
+
+// start begins watching before any mirror reads the tree, so no change
+// between the mirror's read and the first record is missed.
+func (r *replicator) start(ctx context.Context) error {
+	w, err := capture.New(r.c.cfg.Set.Root(), r.c.cfg.Set, capture.Options{})
+	if err != nil {
+		return err
+	}
+	r.w = w
+	go func() { _ = w.Serve(ctx) }()
+	return nil
+}
+
+func (r *replicator) run(ctx context.Context) {
+	c := r.c
+	c.raise(4024, c.ctxArgs()...)
+	for {
+		var ch capture.Change
+		select {
+		case <-ctx.Done():
+			return
+		case ch = <-r.w.Changes():
+		default:
+			// The burst is over: resend the times of directories whose
+			// entries changed, then wait for the next record.
+			r.flushDirs()
+			c.st.update(func(s *Status) {
+				if s.ReplicationStatus == ReplReplicating {
+					s.ReplicationStatus = ReplReady
+				}
+			})
+			select {
+			case <-ctx.Done():
+				return
+			case ch = <-r.w.Changes():
+			}
+		}
+		c.st.update(func(s *Status) {
+			if s.ReplicationStatus == ReplReady || s.ReplicationStatus == ReplPending {
+				s.ReplicationStatus = ReplReplicating
+			}
+		})
+		r.apply(ctx, ch)
+	}
+}
+
+func (r *replicator) count(res result) {
+	r.c.cnt.repOps.Add(res.ops)
+	r.c.cnt.repBytes.Add(res.bytes)
+}
+
+func (r *replicator) apply(ctx context.Context, ch capture.Change) {
+	c := r.c
+	switch ch.Kind {
+	case capture.Create, capture.Write, capture.Chmod:
+		res, err := c.b.syncPath(ch.Path, false, false, nil, false)
+		r.count(res)
+		switch {
+		case errors.Is(err, errVanished):
+			r.vanished[ch.Path] = struct{}{}
+		case err != nil:
+			c.cnt.failedRep.Add(1)
+			c.cfg.Log.Warn("replication read failed", "path", ch.Path, "err", err)
+		default:
+			c.cfg.Source.SetText("lastFileTouched", ch.Path)
+		}
+		if ch.Kind == capture.Create {
+			r.dirty[parentOf(ch.Path)] = struct{}{}
+		}
+	case capture.Remove:
+		r.count(c.b.remove(ch.Path, ch.IsDir))
+		delete(r.vanished, ch.Path)
+		r.dirty[parentOf(ch.Path)] = struct{}{}
+		c.cfg.Source.SetText("lastFileTouched", ch.Path)
+	case capture.Rename:
+		r.count(c.b.rename(ch.OldPath, ch.Path))
+		r.dirty[parentOf(ch.OldPath)] = struct{}{}
+		r.dirty[parentOf(ch.Path)] = struct{}{}
+		c.cfg.Source.SetText("lastFileTouched", ch.Path)
+		// Records that named a path under the old name arrived after the
+		// rename had happened: sync those paths under their new name.
+		for p := range r.vanished {
+			var np string
+			switch {
+			case p == ch.OldPath:
+				np = ch.Path
+			case strings.HasPrefix(p, ch.OldPath+"/"):
+				np = ch.Path + p[len(ch.OldPath):]
+			default:
+				continue
+			}
+			delete(r.vanished, p)
+			res, err := c.b.syncPath(np, false, false, nil, false)
+			r.count(res)
+			if errors.Is(err, errVanished) {
+				r.vanished[np] = struct{}{}
+			}
+		}
+	case capture.Rescan:
+		// Events were lost (queue overflow): a difference mirror finds
+		// every change.
+		c.RequestMirror(MirrorChecksumMode)
+	}
+}
+
+// flushDirs resends the attributes (times) of directories whose entries
+// changed, since creating or removing an entry changes them on the target.
+func (r *replicator) flushDirs() {
+	for d := range r.dirty {
+		delete(r.dirty, d)
+		if d == "" {
+			continue
+		}
+		res, err := r.c.b.syncDirAttr(d)
+		if err == nil {
+			r.count(res)
+		}
+	}
+	// Bound the vanished set: anything left is a path removed for good.
+	if len(r.vanished) > 4096 {
+		clear(r.vanished)
+	}
+}

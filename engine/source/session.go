@@ -1,0 +1,190 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dtrep/dtrep/engine/queue"
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// session is one established wire connection to the target. It ends at the
+// first error of either loop; the connection then decides whether to
+// reconnect.
+type session struct {
+	c    *wire.Conn
+	peer wire.Hello
+
+	mu     sync.Mutex
+	nextID uint64
+	reqs   map[uint64]chan wire.Message
+	err    error
+	done   chan struct{}
+	once   sync.Once
+
+	// Socket counters already added to the connection's totals; touched
+	// only by the send loop.
+	lastRaw, lastWire int64
+}
+
+func newSession(c *wire.Conn, peer wire.Hello) *session {
+	return &session{c: c, peer: peer, reqs: map[uint64]chan wire.Message{}, done: make(chan struct{})}
+}
+
+// fail ends the session with err (the first error wins).
+func (s *session) fail(err error) {
+	s.once.Do(func() {
+		s.mu.Lock()
+		s.err = err
+		for id, ch := range s.reqs {
+			close(ch)
+			delete(s.reqs, id)
+		}
+		s.mu.Unlock()
+		close(s.done)
+		s.c.Close()
+	})
+}
+
+// Err is why the session ended.
+func (s *session) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+var errSessionClosed = errors.New("session closed")
+
+// request sends a query and waits for its reply. Replies arrive in order
+// with the ops sent before the query, so a reply reflects every op queued
+// before it was sent.
+func (s *session) request(ctx context.Context, build func(id uint64) wire.Message) (wire.Message, error) {
+	s.mu.Lock()
+	if s.err != nil {
+		s.mu.Unlock()
+		return nil, errSessionClosed
+	}
+	s.nextID++
+	id := s.nextID
+	ch := make(chan wire.Message, 1)
+	s.reqs[id] = ch
+	s.mu.Unlock()
+	if err := s.c.Send(build(id)); err != nil {
+		s.fail(fmt.Errorf("sending request: %w", err))
+		return nil, err
+	}
+	select {
+	case m, ok := <-ch:
+		if !ok {
+			return nil, errSessionClosed
+		}
+		if e, isErr := m.(*wire.Error); isErr {
+			return nil, e.Err()
+		}
+		return m, nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		delete(s.reqs, id)
+		s.mu.Unlock()
+		return nil, ctx.Err()
+	}
+}
+
+func (s *session) deliver(id uint64, m wire.Message) {
+	s.mu.Lock()
+	ch, ok := s.reqs[id]
+	delete(s.reqs, id)
+	s.mu.Unlock()
+	if ok {
+		ch <- m
+	}
+}
+
+// acker is told about each acknowledgement.
+type acker interface {
+	acked(a *wire.Ack)
+}
+
+// receive reads acknowledgements and replies until the session fails.
+func (s *session) receive(q *queue.Queue, a acker) {
+	for {
+		m, err := s.c.Recv()
+		if err != nil {
+			s.fail(fmt.Errorf("receiving: %w", err))
+			return
+		}
+		switch m := m.(type) {
+		case *wire.Ack:
+			q.Ack(m.Seq)
+			a.acked(m)
+		case *wire.StatReply:
+			s.deliver(m.ReqID, m)
+		case *wire.HashReply:
+			s.deliver(m.ReqID, m)
+		case *wire.ListReply:
+			s.deliver(m.ReqID, m)
+		case *wire.Error:
+			if m.ReqID != 0 {
+				s.deliver(m.ReqID, m)
+				continue
+			}
+			s.fail(fmt.Errorf("target reported: %w", m.Err()))
+			return
+		case *wire.Ping:
+			_ = s.c.Send(&wire.Pong{ID: m.ID})
+		case *wire.Pong:
+		default:
+			s.fail(fmt.Errorf("unexpected %s from target", m.Type()))
+			return
+		}
+	}
+}
+
+// sendLimits bound one Ops frame.
+type sendLimits struct {
+	maxOps   int
+	maxBytes int64
+	window   func() int // SourcePendingAcks, read live
+	paused   *atomic.Bool
+	resume   <-chan struct{}
+}
+
+// send takes batches from the queue and sends them until the session fails
+// or ctx ends.
+func (s *session) send(ctx context.Context, q *queue.Queue, lim sendLimits, sent func(batch []*wire.Op)) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	msg := &wire.Ops{}
+	for {
+		for lim.paused.Load() {
+			select {
+			case <-ctx.Done():
+				return
+			case <-lim.resume:
+			}
+		}
+		batch, err := q.Take(ctx, lim.maxOps, lim.maxBytes, lim.window())
+		if err != nil {
+			return
+		}
+		msg.Ops = msg.Ops[:0]
+		for _, op := range batch {
+			msg.Ops = append(msg.Ops, *op)
+		}
+		if err := s.c.Send(msg); err != nil {
+			s.fail(fmt.Errorf("sending ops: %w", err))
+			return
+		}
+		sent(batch)
+	}
+}

@@ -1,0 +1,165 @@
+package target
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/dtrep/dtrep/engine/blockhash"
+	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// maxListEntries bounds one ListReply.
+const maxListEntries = 4096
+
+// local maps a wire path to a path under root, refusing anything that could
+// leave it. Queries only read, but they must not tell a source about files
+// outside its target path either.
+func local(root, rel string) (string, error) {
+	if rel == "" {
+		return root, nil
+	}
+	if strings.IndexByte(rel, 0) >= 0 || strings.HasPrefix(rel, "/") || path.Clean(rel) != rel ||
+		rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", catalog.Err(catalog.CodeInvalidParameter, "path %q leaves the target path", rel)
+	}
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	// A symlink among the parents could point outside the root.
+	dir := filepath.Dir(p)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		rr, _ := filepath.EvalSymlinks(root)
+		if rr == "" {
+			rr = root
+		}
+		if real != rr && !strings.HasPrefix(real, rr+string(filepath.Separator)) {
+			return "", catalog.Err(catalog.CodeInvalidParameter, "path %q leaves the target path", rel)
+		}
+	}
+	return p, nil
+}
+
+func stat(root, rel string) wire.StatEntry {
+	p, err := local(root, rel)
+	if err != nil {
+		return wire.StatEntry{}
+	}
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return wire.StatEntry{}
+	}
+	e := wire.StatEntry{Exists: true, Size: fi.Size(), Mode: modeBits(fi.Mode()), UID: -1, GID: -1,
+		Mtime: fi.ModTime().UnixNano()}
+	switch {
+	case fi.Mode().IsRegular():
+		e.Type = wire.FileRegular
+	case fi.IsDir():
+		e.Type = wire.FileDir
+	case fi.Mode()&fs.ModeSymlink != 0:
+		e.Type = wire.FileSymlink
+		e.LinkTarget, _ = os.Readlink(p)
+	default:
+		e.Type = wire.FileOther
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		e.UID, e.GID = int64(st.Uid), int64(st.Gid)
+	}
+	return e
+}
+
+func modeBits(m fs.FileMode) uint32 {
+	v := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		v |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		v |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		v |= 0o1000
+	}
+	return v
+}
+
+func hashReply(root string, req *wire.HashRequest) (*wire.HashReply, error) {
+	rep := &wire.HashReply{ReqID: req.ReqID, Algo: wire.HashXXH3x128, First: req.First}
+	if req.BlockSize == 0 {
+		return nil, catalog.Err(catalog.CodeInvalidParameter, "hash request with block size 0")
+	}
+	p, err := local(root, req.Path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return rep, nil
+		}
+		return nil, fmt.Errorf("hash %s: %w", req.Path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return rep, nil
+	}
+	rep.Exists, rep.Size = true, fi.Size()
+	bs := int64(req.BlockSize)
+	off := int64(req.First) * bs
+	if off >= fi.Size() {
+		return rep, nil
+	}
+	n := min(int64(req.Count)*bs, fi.Size()-off)
+	sums, err := blockhash.HashRange(f, off, n, int(bs))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("hash %s: %w", req.Path, err)
+	}
+	rep.Hashes = make([]wire.BlockHash, len(sums))
+	for i, s := range sums {
+		rep.Hashes[i] = wire.BlockHash(s)
+	}
+	return rep, nil
+}
+
+func listReply(root string, req *wire.ListRequest) (*wire.ListReply, error) {
+	p, err := local(root, req.Path)
+	if err != nil {
+		return nil, err
+	}
+	ents, err := os.ReadDir(p)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("list %s: %w", req.Path, err)
+	}
+	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
+	limit := int(req.Limit)
+	if limit <= 0 || limit > maxListEntries {
+		limit = maxListEntries
+	}
+	rep := &wire.ListReply{ReqID: req.ReqID}
+	for _, e := range ents {
+		if e.Name() <= req.After && req.After != "" {
+			continue
+		}
+		if len(rep.Entries) == limit {
+			rep.More = true
+			break
+		}
+		t := wire.FileOther
+		switch {
+		case e.Type().IsRegular():
+			t = wire.FileRegular
+		case e.IsDir():
+			t = wire.FileDir
+		case e.Type()&fs.ModeSymlink != 0:
+			t = wire.FileSymlink
+		}
+		rep.Entries = append(rep.Entries, wire.DirEntry{Name: e.Name(), Type: t})
+	}
+	return rep, nil
+}

@@ -1,0 +1,372 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dtrep/dtrep/engine/apply"
+	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/events"
+	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// session serves one source connection.
+type session struct {
+	m     *Module
+	c     *wire.Conn
+	hello wire.Hello
+	a     *apply.Applier
+	d     *durableRecord
+	peer  *stats.Set
+	since time.Time
+
+	applied uint64 // highest sequence applied (not yet necessarily durable)
+	state   atomic.Value
+	cancel  context.CancelFunc
+
+	opsRx, mirRx *atomic.Int64
+	queued       atomic.Int64 // ops received, not yet applied (Ops Remaining)
+	queuedBytes  atomic.Int64
+	last         apply.CounterSnapshot // applier counters already published
+}
+
+func (s *session) entry() Entry {
+	ds, _ := s.state.Load().(string)
+	status := "OK"
+	switch {
+	case s.m.paused.Load():
+		status = "Paused"
+	case s.a != nil && s.a.Retrying():
+		status = "Retrying"
+	}
+	return Entry{SourceName: s.hello.ServerName, SourceAddress: s.c.RemoteAddr().String(),
+		ReplicationSet: s.hello.SetName, ConnectionID: int(s.hello.ConnectionID),
+		TargetPath: s.hello.TargetPath, TargetDataState: ds, TargetStatus: status, Since: s.since}
+}
+
+func (s *session) ctx() events.Context {
+	return events.Context{ConnID: int(s.hello.ConnectionID), RepSet: s.hello.SetName, Peer: s.c.RemoteAddr().String()}
+}
+
+func (m *Module) handle(parent context.Context, nc net.Conn) {
+	if m.cfg.TLS != nil {
+		nc = newTLSServer(nc, m.cfg)
+	}
+	c := wire.NewConn(nc, wire.Options{})
+	defer c.Close()
+	s := &session{m: m, c: c, since: time.Now()}
+	s.state.Store("OK")
+
+	timeout := time.Duration(max(1, m.cfg.Settings.Int("NetworkTimeout"))) * time.Second
+	hctx, cancel := context.WithTimeout(parent, min(timeout, 30*time.Second))
+	local := wire.Hello{ServerName: m.cfg.ServerName}
+	hello, err := wire.ServerHandshake(hctx, c, &local, func(h wire.Hello) ([]byte, error) {
+		if err := s.open(h); err != nil {
+			return nil, err
+		}
+		local.Durable = s.d.durableFor(h.Epoch)
+		return m.cfg.Secret(h)
+	})
+	cancel()
+	if err != nil {
+		if errors.Is(err, wire.ErrAuthFailed) {
+			m.failed.Add(1)
+		}
+		m.cfg.Log.Warn("source refused", "remote", nc.RemoteAddr(), "err", err)
+		s.close()
+		return
+	}
+	m.logins.Add(1)
+	s.hello = hello
+	s.applied = local.Durable
+
+	ctx, cancelSession := context.WithCancel(parent)
+	s.cancel = cancelSession
+	defer cancelSession()
+	m.mu.Lock()
+	if old := m.jobs[hello.JobID]; old != nil {
+		old.cancel() // a reconnect: the old session is dead on the source's side
+	}
+	m.jobs[hello.JobID] = s
+	m.conns[s] = struct{}{}
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.conns, s)
+		if m.jobs[hello.JobID] == s {
+			delete(m.jobs, hello.JobID)
+		}
+		m.mu.Unlock()
+		s.close()
+	}()
+
+	s.peer = m.cfg.Stats.Target(peerHost(nc.RemoteAddr()))
+	s.peer.SetText("PeerAddress", peerHost(nc.RemoteAddr()))
+	s.peer.SetText("LocalAddress", peerHost(nc.LocalAddr()))
+	s.opsRx = s.peer.Counter("Ops Received")
+	s.mirRx = s.peer.Counter("Mirror Ops Received")
+	s.peer.SetFunc("Ops Remaining", func() int64 { return s.queued.Load() })
+	s.peer.SetFunc("Bytes In Target Queue", func() int64 { return s.queuedBytes.Load() })
+	s.peer.SetFunc("BytesInQueue", func() int64 { return s.queuedBytes.Load() })
+
+	if err := s.run(ctx, timeout); err != nil && ctx.Err() == nil {
+		if errors.Is(err, wire.ErrBadChecksum) {
+			m.cfg.Hub.Raise(events.SourceEngine, 4071, s.ctx())
+		}
+		m.cfg.Log.Info("source connection ended", "connection", hello.ConnectionID, "source", nc.RemoteAddr(), "err", err)
+	}
+}
+
+func peerHost(a net.Addr) string {
+	if h, _, err := net.SplitHostPort(a.String()); err == nil {
+		return h
+	}
+	return a.String()
+}
+
+// open prepares the applier and durable record for the source's Hello.
+func (s *session) open(h wire.Hello) error {
+	if h.TargetPath == "" || !filepath.IsAbs(h.TargetPath) {
+		return catalog.Err(catalog.CodeInvalidParameter, "target path %q must be absolute", h.TargetPath)
+	}
+	if err := os.MkdirAll(h.TargetPath, 0o755); err != nil {
+		return catalog.Wrap(catalog.CodeInvalidParameter, err, "target path %q", h.TargetPath)
+	}
+	d, err := openDurable(s.m.durableDir(), h.JobID)
+	if err != nil {
+		return catalog.Wrap(catalog.CodeInvalidParameter, err, "job %q", h.JobID)
+	}
+	opts := apply.DefaultOptions()
+	st := s.m.cfg.Settings
+	opts.RetryInterval = time.Duration(st.Int("TGRetryLocked")) * time.Second
+	opts.RetryLimit = int(st.Int("TGExecutionRetryLimit"))
+	opts.OnEvent = func(id int, args ...string) {
+		s.m.cfg.Hub.Raise(events.SourceEngine, id, s.ctx(), args...)
+	}
+	a, err := apply.New(h.TargetPath, opts)
+	if err != nil {
+		d.close()
+		return catalog.Wrap(catalog.CodeInvalidParameter, err, "target path %q", h.TargetPath)
+	}
+	s.d, s.a = d, a
+	return nil
+}
+
+func (s *session) close() {
+	if s.a != nil {
+		_ = s.a.Close()
+	}
+	if s.d != nil {
+		_ = s.d.close()
+	}
+	if s.a != nil && s.peer != nil {
+		s.publishCounters()
+	}
+}
+
+// inbound is a message handed from the receive loop to the apply loop.
+type inbound struct {
+	msg wire.Message
+}
+
+// run receives on one goroutine and applies on another, so the socket is
+// drained while a batch is being made durable; pings are answered by the
+// receiver directly so a paused target still looks alive.
+func (s *session) run(ctx context.Context, timeout time.Duration) error {
+	ch := make(chan inbound, 64)
+	var rerr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(ch)
+		for {
+			_ = s.c.SetReadDeadline(time.Now().Add(timeout))
+			m, err := s.c.Recv()
+			if err != nil {
+				rerr = err
+				return
+			}
+			switch m := m.(type) {
+			case *wire.Ping:
+				if err := s.c.Send(&wire.Pong{ID: m.ID}); err != nil {
+					rerr = err
+					return
+				}
+				continue
+			case *wire.Pong:
+				continue
+			case *wire.Ops:
+				s.queued.Add(int64(len(m.Ops)))
+				for i := range m.Ops {
+					s.queuedBytes.Add(m.Ops[i].PayloadBytes())
+				}
+			}
+			select {
+			case ch <- inbound{m}:
+			case <-ctx.Done():
+				rerr = ctx.Err()
+				return
+			}
+		}
+	}()
+	aerr := s.applyLoop(ctx, ch)
+	s.c.Close()
+	for range ch {
+	}
+	wg.Wait()
+	if aerr != nil {
+		return aerr
+	}
+	return rerr
+}
+
+func (s *session) applyLoop(ctx context.Context, ch <-chan inbound) error {
+	var batchOps, batchBytes uint64
+	pending := false
+	for {
+		var in inbound
+		var ok bool
+		if pending {
+			select {
+			case in, ok = <-ch:
+			default:
+				// Nothing more buffered: make the batch durable and ack it.
+				if err := s.commit(batchOps, batchBytes); err != nil {
+					return err
+				}
+				batchOps, batchBytes, pending = 0, 0, false
+				continue
+			}
+		} else {
+			in, ok = <-ch
+		}
+		if !ok {
+			if pending {
+				_ = s.commit(batchOps, batchBytes)
+			}
+			return nil
+		}
+		switch m := in.msg.(type) {
+		case *wire.Ops:
+			if err := s.m.waitResumed(ctx); err != nil {
+				return err
+			}
+			n, b, err := s.applyOps(ctx, m)
+			if err != nil {
+				return err
+			}
+			batchOps += n
+			batchBytes += b
+			pending = true
+			if batchOps >= 4096 || batchBytes >= 64<<20 {
+				if err := s.commit(batchOps, batchBytes); err != nil {
+					return err
+				}
+				batchOps, batchBytes, pending = 0, 0, false
+			}
+		case *wire.StatRequest:
+			rep := &wire.StatReply{ReqID: m.ReqID, Entries: make([]wire.StatEntry, len(m.Paths))}
+			for i, p := range m.Paths {
+				rep.Entries[i] = stat(s.a.Root(), p)
+			}
+			if err := s.c.Send(rep); err != nil {
+				return err
+			}
+		case *wire.HashRequest:
+			rep, err := hashReply(s.a.Root(), m)
+			if err != nil {
+				if err := s.c.Send(wire.NewError(m.ReqID, err)); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := s.c.Send(rep); err != nil {
+				return err
+			}
+		case *wire.ListRequest:
+			rep, err := listReply(s.a.Root(), m)
+			if err != nil {
+				if err := s.c.Send(wire.NewError(m.ReqID, err)); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := s.c.Send(rep); err != nil {
+				return err
+			}
+		case *wire.Control:
+			// Transmission and mirror controls are the source's; the target
+			// acknowledges nothing for them.
+		case *wire.Error:
+			return fmt.Errorf("source reported: %w", m.Err())
+		default:
+			return fmt.Errorf("unexpected %s from source", m.Type())
+		}
+	}
+}
+
+// applyOps applies a batch in order, skipping ops already applied before a
+// reconnect.
+func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64, err error) {
+	for i := range m.Ops {
+		op := &m.Ops[i]
+		s.queued.Add(-1)
+		s.queuedBytes.Add(-op.PayloadBytes())
+		if op.Seq != 0 && op.Seq <= s.applied {
+			continue
+		}
+		s.opsRx.Add(1)
+		if op.Mirror {
+			s.mirRx.Add(1)
+		}
+		if err := s.a.Apply(ctx, op); err != nil && ctx.Err() != nil {
+			return ops, bytes, err
+		}
+		if s.a.NeedsMirror() {
+			s.state.Store("Mirror Required")
+		}
+		s.applied = op.Seq
+		ops++
+		bytes += uint64(op.PayloadBytes())
+	}
+	s.publishCounters()
+	return ops, bytes, nil
+}
+
+// commit makes everything applied durable, records the sequence, and acks.
+func (s *session) commit(ops, bytes uint64) error {
+	if err := s.a.Sync(); err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	if err := s.d.store(s.hello.Epoch, s.applied); err != nil {
+		return err
+	}
+	return s.c.Send(&wire.Ack{Seq: s.applied, Ops: ops, Bytes: bytes})
+}
+
+// connID is the entry's connection ID as text, for events.
+func (s *session) connID() string { return strconv.Itoa(int(s.hello.ConnectionID)) }
+
+// publishCounters adds what the applier counted since the last call to the
+// peer's Target block, which outlives sessions.
+func (s *session) publishCounters() {
+	cur := s.a.Counters().Snapshot()
+	prev := s.last
+	s.peer.Counter("Retries").Add(cur.Retries - prev.Retries)
+	s.peer.Counter("OpsDropped").Add(cur.OpsDropped - prev.OpsDropped)
+	s.peer.Counter("TasksSucceeded").Add(cur.TasksSucceeded - prev.TasksSucceeded)
+	s.peer.Counter("TasksFailed").Add(cur.TasksFailed - prev.TasksFailed)
+	s.peer.Counter("TasksIgnored").Add(cur.TasksIgnored - prev.TasksIgnored)
+	s.m.openHandles.Add(cur.OpenHandles - prev.OpenHandles)
+	s.last = cur
+}

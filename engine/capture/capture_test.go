@@ -252,3 +252,45 @@ func mustSet(t *testing.T, root string) *repset.Set {
 	}
 	return set
 }
+
+// TestOddNames: names are reported byte for byte, and renames of them pair.
+func TestOddNames(t *testing.T) {
+	h := newHarness(t, Options{}, true)
+	names := []string{"sp ace", "quo\"te", "new\nline", "arrow ← x", "\xff\xfe", "ünï"}
+	for _, n := range names {
+		h.write(n, "x")
+	}
+	recs := h.sync()
+	for _, n := range names {
+		if !covered(recs, n) {
+			t.Errorf("%q not reported", n)
+		}
+	}
+	before := len(recs)
+	for _, n := range names {
+		h.rename(n, n+"-renamed")
+	}
+	recs = h.sync()[before:]
+	for _, n := range names {
+		if !hasRecord(recs, Change{Kind: Rename, Path: n + "-renamed", OldPath: n}) {
+			t.Errorf("rename of %q not paired:\n%s", n, dump(recs))
+		}
+	}
+}
+
+// TestRulesChanged: after a rule edit the watches follow the new rules.
+func TestRulesChanged(t *testing.T) {
+	h := newHarness(t, Options{}, true, inc(""), exc("late"))
+	h.write("late/a", "1")
+	before := len(h.sync())
+	if err := h.set.RemoveRule("late"); err != nil {
+		t.Fatal(err)
+	}
+	h.w.RulesChanged()
+	h.waitFor("root Rescan", func(rs []Change) bool { return hasRecord(rs[before:], Change{Kind: Rescan}) })
+	h.write("late/b", "2")
+	recs := h.sync()
+	if !hasRecord(recs, Change{Kind: Create, Path: "late/b"}) {
+		t.Errorf("directory included by the edited rules is not watched:\n%s", dump(recs))
+	}
+}

@@ -49,3 +49,18 @@ func TestRenamedFromFormat(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRenamedFrom: no file name, however it is quoted, makes a plain event
+// look like the end of a rename.
+func FuzzRenamedFrom(f *testing.F) {
+	for _, s := range []string{"a", `x" ← "y`, "a ← b", "\xff", "line\nbreak", `"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		for _, op := range []fsnotify.Op{fsnotify.Create, fsnotify.Create | fsnotify.Chmod, fsnotify.Rename} {
+			if got := renamedFrom(fsnotify.Event{Name: name, Op: op}); got != "" {
+				t.Fatalf("renamedFrom(%q, %v) = %q, want \"\"", name, op, got)
+			}
+		}
+	})
+}

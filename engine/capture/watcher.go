@@ -31,8 +31,10 @@ type Watcher struct {
 	selfMoves map[string]time.Time // watched directories renamed whose IN_MOVE_SELF is still to come
 	timer     *time.Timer
 
-	counters Counters
-	started  atomic.Bool
+	rulesChanged chan struct{}
+	errs         *errorPump
+	counters     Counters
+	started      atomic.Bool
 }
 
 // New watches root, filtered by set, and returns once every wanted
@@ -68,7 +70,11 @@ func New(root string, set *repset.Set, opts Options) (*Watcher, error) {
 		dirs:      map[string]*dirNode{},
 		selfMoves: map[string]time.Time{},
 		timer:     time.NewTimer(time.Hour),
+
+		rulesChanged: make(chan struct{}, 1),
+		errs:         newErrorPump(),
 	}
+	go w.errs.run(fsw.Errors)
 	w.timer.Stop()
 	if err := w.addTree("", false); err != nil {
 		fsw.Close()
@@ -83,9 +89,22 @@ func (w *Watcher) Changes() <-chan Change { return w.out }
 // Counters are the watcher's statistics.
 func (w *Watcher) Counters() *Counters { return &w.counters }
 
+// RulesChanged tells the watcher that the set's rules were edited. Records
+// are filtered with the current rules at once, but which directories are
+// watched was decided with the old ones: Serve re-syncs the watches and
+// emits a root Rescan. It never blocks.
+func (w *Watcher) RulesChanged() {
+	select {
+	case w.rulesChanged <- struct{}{}:
+	default: // a re-sync is already due
+	}
+}
+
 // Serve runs capture until ctx is done (it then returns nil) or capture
 // cannot go on: the root was removed or moved (code 140) or a watch could
-// not be added. It may be called once.
+// not be added. It may be called once. Records still queued when it returns
+// are dropped with the channel; a restarted capture starts from a fresh
+// mirror, as after any service restart.
 func (w *Watcher) Serve(ctx context.Context) error {
 	if !w.started.CompareAndSwap(false, true) {
 		return errors.New("capture: Serve called twice")
@@ -114,15 +133,18 @@ func (w *Watcher) Serve(ctx context.Context) error {
 			if err := w.handle(ev); err != nil {
 				return err
 			}
-		case err, ok := <-w.fsw.Errors:
-			if !ok {
-				return errors.New("capture: fsnotify closed its error channel")
-			}
-			if err := w.lost(err); err != nil {
+		case <-w.errs.signal:
+			if err := w.lost(); err != nil {
 				return err
 			}
 		case <-w.timer.C:
 			w.flushPending()
+		case <-w.rulesChanged:
+			w.flushPending()
+			if err := w.resync(); err != nil {
+				return fmt.Errorf("capture: re-sync after a rule change: %w", err)
+			}
+			w.emit(Change{Kind: Rescan})
 		}
 	}
 }
@@ -145,18 +167,20 @@ func (w *Watcher) emit(c Change) {
 	}
 }
 
-// lost handles an fsnotify error: every one of them means events may be
-// missing, so the watches are re-synced and the root rescanned.
-func (w *Watcher) lost(cause error) error {
-	if errors.Is(cause, fsnotify.ErrEventOverflow) {
-		w.counters.Overflows.Add(1)
-	} else {
-		w.counters.Errors.Add(1)
+// lost handles fsnotify's errors: an overflow, or an error reading events,
+// means events are missing, so the watches are re-synced and the root
+// rescanned.
+func (w *Watcher) lost() error {
+	overflow, benign, other := w.errs.take()
+	w.counters.Overflows.Add(uint64(overflow))
+	w.counters.Errors.Add(uint64(benign + len(other)))
+	if overflow == 0 && len(other) == 0 {
+		return nil
 	}
 	// A pending rename's second half may be among the lost events.
 	w.flushPending()
 	if err := w.resync(); err != nil {
-		return fmt.Errorf("capture: re-sync after %v: %w", cause, err)
+		return fmt.Errorf("capture: re-sync after lost events: %w", err)
 	}
 	w.emit(Change{Kind: Rescan})
 	return nil

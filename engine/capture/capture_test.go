@@ -294,3 +294,19 @@ func TestRulesChanged(t *testing.T) {
 		t.Errorf("directory included by the edited rules is not watched:\n%s", dump(recs))
 	}
 }
+
+func TestCloseUnserved(t *testing.T) {
+	w, err := New(t.TempDir(), mustSet(t, t.TempDir()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, open := <-w.Changes(); open {
+		t.Error("Changes still open after Close")
+	}
+	if err := w.Serve(t.Context()); err == nil {
+		t.Error("Serve after Close returned nil")
+	}
+}

@@ -83,6 +83,17 @@ func New(root string, set *repset.Set, opts Options) (*Watcher, error) {
 	return w, nil
 }
 
+// Close releases the inotify instance of a watcher whose Serve never ran
+// (New already holds it). Once Serve has started, cancel its context
+// instead; Close then does nothing.
+func (w *Watcher) Close() error {
+	if !w.started.CompareAndSwap(false, true) {
+		return nil
+	}
+	close(w.out)
+	return w.fsw.Close()
+}
+
 // Changes is the record stream. It is closed when Serve returns.
 func (w *Watcher) Changes() <-chan Change { return w.out }
 

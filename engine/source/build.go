@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/dtrep/dtrep/engine/blockhash"
+	"github.com/dtrep/dtrep/engine/fsinfo"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
@@ -106,9 +107,9 @@ func vanishedOr(err error) error {
 func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool, base []blockhash.Sum, haveBase bool) error {
 	// Every file's inode is remembered (not only those already linked):
 	// a hard link made later to a file sent earlier must become a link.
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		key := devIno{uint64(st.Dev), uint64(st.Ino)}
-		if first, seen := b.links[key]; seen && first != rel && st.Nlink > 1 {
+	if in := fsinfo.Of(fi); in.HasUnixIDs {
+		key := devIno{in.Dev, in.Ino}
+		if first, seen := b.links[key]; seen && first != rel && in.Nlink > 1 {
 			if ofi, err := os.Lstat(b.abs(first)); err == nil && os.SameFile(ofi, fi) {
 				b.emit(r, &wire.Op{Kind: wire.OpHardlink, Mirror: mirror, Path: first, NewPath: rel, UID: -1, GID: -1})
 				b.cache.Remove(rel)
@@ -175,9 +176,8 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 func attrOp(rel string, fi os.FileInfo, mirror bool) *wire.Op {
 	op := &wire.Op{Kind: wire.OpAttr, Mirror: mirror, Path: rel, Mode: modeBits(fi.Mode()),
 		UID: -1, GID: -1, Mtime: fi.ModTime().UnixNano()}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		op.UID, op.GID = int64(st.Uid), int64(st.Gid)
-		op.Atime = st.Atim.Nano()
+	if in := fsinfo.Of(fi); in.HasUnixIDs {
+		op.UID, op.GID, op.Atime = in.UID, in.GID, in.Atime
 	}
 	return op
 }

@@ -38,8 +38,8 @@ type Config struct {
 	Target     string // host:port
 	TargetPath string
 
-	Compression   int   // 0 off .. 3 high
-	BandwidthKbps int64 // 0 Unlimited
+	Compression   int    // 0 off .. 3 high
+	BandwidthKbps int64  // 0 Unlimited
 	InitialMirror string // mirror mode at the first connect; "" for none
 
 	ServerName string

@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/dtrep/dtrep/engine/blockhash"
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/fsinfo"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
@@ -68,8 +68,8 @@ func stat(root, rel string) wire.StatEntry {
 	default:
 		e.Type = wire.FileOther
 	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		e.UID, e.GID = int64(st.Uid), int64(st.Gid)
+	if in := fsinfo.Of(fi); in.HasUnixIDs {
+		e.UID, e.GID = in.UID, in.GID
 	}
 	return e
 }

@@ -6,8 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"syscall"
 
+	"github.com/dtrep/dtrep/engine/fsinfo"
 	"github.com/fsnotify/fsnotify"
 )
 
@@ -16,10 +16,8 @@ import (
 type fileKey struct{ dev, ino uint64 }
 
 func keyOf(fi fs.FileInfo) fileKey {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return fileKey{dev: uint64(st.Dev), ino: st.Ino}
-	}
-	return fileKey{}
+	in := fsinfo.Of(fi)
+	return fileKey{dev: in.Dev, ino: in.Ino}
 }
 
 // dirNode is a directory capture knows about: a watched one, or a protected

@@ -119,3 +119,16 @@ func (e *PeerError) Unwrap() []error {
 	}
 	return errs
 }
+
+// detail is the text to send with err's code: the peer renders the code's
+// catalog message itself, so a catalog error sends only what follows it.
+func detail(err error) string {
+	var ce *catalog.Error
+	if errors.As(err, &ce) && ce.Error() == err.Error() {
+		if ce.Err != nil {
+			return ce.Detail + ": " + ce.Err.Error()
+		}
+		return ce.Detail
+	}
+	return err.Error()
+}

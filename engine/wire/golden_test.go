@@ -34,9 +34,9 @@ var golden = []struct {
 	hex  string
 }{
 	{"hello", &Hello{Versions: []uint16{1, 2}, ServerName: "src", SetName: "job", ConnectionID: 7,
-		SourceAddr: "10.0.0.1", Flags: HelloReconnect},
-		"02 0001 0002 03 737263 03 6a6f62 07 08 31302e302e302e31 01"},
-	{"hello-empty", &Hello{}, "00 00 00 00 00 00"},
+		SourceAddr: "10.0.0.1", Flags: HelloReconnect, JobID: "j1", Epoch: 3, TargetPath: "/t", Durable: 300},
+		"02 0001 0002 03 737263 03 6a6f62 07 08 31302e302e302e31 01 02 6a31 03 02 2f74 ac02"},
+	{"hello-empty", &Hello{}, "00 00 00 00 00 00 00 00 00 00"},
 	{"challenge", &Challenge{Nonce: [32]byte(run(0x00, 32))},
 		"000102030405060708090a0b0c0d0e0f 101112131415161718191a1b1c1d1e1f"},
 	{"proof", &Proof{MAC: [32]byte(run(0xa0, 32))},

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"time"
 
@@ -107,10 +108,11 @@ func ClientHandshake(ctx context.Context, c *Conn, local Hello, secret []byte) (
 // ServerHandshake runs the target side of the handshake (see
 // ClientHandshake). local is the target's Hello; lookup may complete it
 // (Durable) from the source's Hello before it is sent. lookup returns the
-// shared secret for the source's Hello; an error from it, or an empty
-// secret, refuses the source with the error's chapter 5 code (138
-// Insufficient security access when it has none) and returns an error
-// matching ErrAuthFailed. It returns the source's Hello.
+// shared secret for the source's Hello. An error from it that carries a
+// chapter 5 code other than 138 refuses the source with that code (105
+// Double-Take target module is not loaded, say); any other error, or an
+// empty secret, refuses it with 138 Insufficient security access and
+// returns an error matching ErrAuthFailed. It returns the source's Hello.
 func ServerHandshake(ctx context.Context, c *Conn, local *Hello, lookup func(Hello) ([]byte, error)) (peer Hello, err error) {
 	defer c.bound(ctx)(&err)
 	if len(local.Versions) == 0 {
@@ -133,12 +135,14 @@ func ServerHandshake(ctx context.Context, c *Conn, local *Hello, lookup func(Hel
 		err = errors.New("empty shared secret")
 	}
 	if err != nil {
-		code, reason := catalog.CodeOf(err), err.Error()
-		if code == 0 || code == catalog.CodeInsufficientSecurity {
-			code, reason = catalog.CodeInsufficientSecurity, authFailedReason
+		code := catalog.CodeOf(err)
+		if code != 0 && code != catalog.CodeInsufficientSecurity {
+			// Not a login failure: the target cannot serve this source now.
+			err = fmt.Errorf("source %q, set %q: %w", remote.ServerName, remote.SetName, err)
+			return Hello{}, c.refuseWith(code, detail(err), err)
 		}
 		err = fmt.Errorf("%w: no secret for source %q, set %q: %w", ErrAuthFailed, remote.ServerName, remote.SetName, err)
-		return Hello{}, c.refuseWith(code, reason, err)
+		return Hello{}, c.refuseWith(catalog.CodeInsufficientSecurity, authFailedReason, err)
 	}
 
 	th, err := transcript(remote, local)
@@ -243,7 +247,7 @@ func (c *Conn) refuse(cause error) error {
 	if errors.Is(cause, ErrAuthFailed) {
 		return c.refuseWith(catalog.CodeInsufficientSecurity, authFailedReason, cause)
 	}
-	return c.refuseWith(Code(cause), cause.Error(), cause)
+	return c.refuseWith(Code(cause), detail(cause), cause)
 }
 
 func (c *Conn) refuseWith(code int, reason string, cause error) error {
@@ -266,7 +270,11 @@ func (c *Conn) bound(ctx context.Context) func(*error) {
 		if stopped {
 			c.SetDeadline(time.Time{})
 		}
-		switch cerr := ctx.Err(); {
+		cerr := ctx.Err()
+		if dl, ok := ctx.Deadline(); ok && cerr == nil && errors.Is(*errp, os.ErrDeadlineExceeded) && !time.Now().Before(dl) {
+			cerr = context.DeadlineExceeded // the socket noticed before ctx's timer fired
+		}
+		switch {
 		case *errp != nil && cerr != nil && !errors.Is(*errp, cerr):
 			*errp = fmt.Errorf("%w: %w", cerr, *errp)
 		case *errp == nil && !stopped:

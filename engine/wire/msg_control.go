@@ -12,7 +12,7 @@ type Error struct {
 
 // NewError builds the Error message describing err, with the code Code(err).
 func NewError(reqID uint64, err error) *Error {
-	return &Error{ReqID: reqID, Code: uint32(Code(err)), Text: err.Error()}
+	return &Error{ReqID: reqID, Code: uint32(Code(err)), Text: detail(err)}
 }
 
 func (*Error) Type() MsgType                           { return MsgError }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path"
 
+	"syscall"
+
 	"github.com/dtrep/dtrep/engine/fsinfo"
 	"github.com/fsnotify/fsnotify"
 )

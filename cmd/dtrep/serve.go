@@ -45,8 +45,15 @@ func runServer(ctx context.Context, opts server.Options, socket string) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errc := make(chan error, 2)
+	errc := make(chan error, 2+len(exporterStarters))
 	go func() { errc <- srv.Serve(ctx) }()
+	for _, start := range exporterStarters {
+		go func() {
+			if err := start(ctx, srv, opts.Settings); err != nil && ctx.Err() == nil {
+				errc <- err
+			}
+		}()
+	}
 	if socket != "" {
 		if err := os.MkdirAll(filepath.Dir(socket), 0o755); err != nil {
 			return fmt.Errorf("management socket: %w", err)

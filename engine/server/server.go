@@ -17,21 +17,16 @@ import (
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
+	"github.com/dtrep/dtrep/engine/settings"
 	"github.com/dtrep/dtrep/engine/source"
 	"github.com/dtrep/dtrep/engine/stats"
 	"github.com/dtrep/dtrep/engine/target"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
-// Settings is what the server reads of its settings, live.
-type Settings interface {
-	Int(name string) int64
-	String(name string) string
-}
-
 // Options assemble a server.
 type Options struct {
-	Settings Settings
+	Settings settings.Reader
 	Name     string // server name; defaults to the host name
 	// Listener, when set, replaces listening on Port (tests, the demo).
 	Listener net.Listener
@@ -40,7 +35,7 @@ type Options struct {
 
 // Server is one dtrep server.
 type Server struct {
-	set      Settings
+	set      settings.Reader
 	cat      *catalog.Catalog
 	hub      *events.Hub
 	reg      *stats.Registry
@@ -215,3 +210,17 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Catalog is the server's catalog.
+func (s *Server) Catalog() *catalog.Catalog { return s.cat }
+
+// Snapshot copies every statistics block.
+func (s *Server) Snapshot() stats.Snapshot { return s.reg.Snapshot() }
+
+// Subscribe subscribes to the server's events.
+func (s *Server) Subscribe(size int, filter func(events.Event) bool) *events.Subscription {
+	return s.hub.Subscribe(size, filter)
+}
+
+// ServerName is the server's name.
+func (s *Server) ServerName() string { return s.name }

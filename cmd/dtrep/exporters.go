@@ -7,11 +7,12 @@ import (
 	"github.com/dtrep/dtrep/engine/settings"
 )
 
-// exporterStarter runs one exporter for a server until ctx ends. It decides
-// from the settings whether it is enabled (returning nil at once if not). An
-// error it returns stops the server, so it returns errors only for
-// misconfiguration, never for an unreachable peer (it retries those).
-type exporterStarter func(ctx context.Context, srv *server.Server, st settings.Reader) error
+// exporterStarter prepares one exporter for a server before the server
+// starts (so a subscriber sees the kernel's first events) and returns the
+// function that runs it until ctx ends; nil run means disabled by settings.
+// Errors (from either) stop the server, so they are for misconfiguration
+// only, never for an unreachable peer (exporters retry those).
+type exporterStarter func(srv *server.Server, st settings.Reader) (run func(ctx context.Context) error, err error)
 
 // exporterStarters are registered by the export_*.go files of this package.
 var exporterStarters []exporterStarter

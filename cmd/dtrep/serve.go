@@ -46,14 +46,20 @@ func runServer(ctx context.Context, opts server.Options, socket string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 2+len(exporterStarters))
-	go func() { errc <- srv.Serve(ctx) }()
-	for _, start := range exporterStarters {
-		go func() {
-			if err := start(ctx, srv, opts.Settings); err != nil && ctx.Err() == nil {
-				errc <- err
-			}
-		}()
+	for _, prepare := range exporterStarters {
+		run, err := prepare(srv, opts.Settings)
+		if err != nil {
+			return err
+		}
+		if run != nil {
+			go func() {
+				if err := run(ctx); err != nil && ctx.Err() == nil {
+					errc <- err
+				}
+			}()
+		}
 	}
+	go func() { errc <- srv.Serve(ctx) }()
 	if socket != "" {
 		if err := os.MkdirAll(filepath.Dir(socket), 0o755); err != nil {
 			return fmt.Errorf("management socket: %w", err)

@@ -92,11 +92,14 @@ func TestCountersUncompressed(t *testing.T) {
 	}
 }
 
-// compressibleText is log-like data zstd shrinks several times.
+// compressibleText is log-like data with varying fields, which zstd
+// shrinks a few times, like real text files.
 func compressibleText(n int) []byte {
+	r := rand.New(rand.NewPCG(3, 4))
 	var b bytes.Buffer
-	for i := 0; b.Len() < n; i++ {
-		fmt.Fprintf(&b, "2026-01-02 03:04:%02d replicated file /data/set/%d.dat ok\n", i%60, i%97)
+	for b.Len() < n {
+		fmt.Fprintf(&b, "2026-01-02 %02d:%02d:%02d.%06d replicated /data/set/dir%03d/file%05d.dat bytes=%d crc=%08x ok\n",
+			r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1e6), r.IntN(50), r.IntN(100000), r.IntN(1<<20), r.Uint32())
 	}
 	return b.Bytes()[:n]
 }

@@ -130,4 +130,3 @@ func TestTLSConfigErrors(t *testing.T) {
 		t.Error("missing CA file accepted")
 	}
 }
-

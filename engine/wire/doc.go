@@ -34,6 +34,13 @@
 // the messages is negotiated by the handshake (Hello.Versions) and reported
 // by Conn.Version.
 //
+// # Handshake
+//
+// ClientHandshake (source) and ServerHandshake (target) negotiate the
+// highest common protocol version and prove, both ways, knowledge of a
+// shared secret with HMAC-SHA256 challenge-response bound to both Hellos;
+// see ClientHandshake for the exchange.
+//
 // # Errors
 //
 // Every malformed-input class has its own sentinel in errors.go, so the

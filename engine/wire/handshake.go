@@ -58,7 +58,7 @@ func ClientHandshake(ctx context.Context, c *Conn, local Hello, secret []byte) (
 	}
 	defer c.bound(ctx)(&err)
 	if len(local.Versions) == 0 {
-		local.Versions = SupportedVersions
+		local.Versions = slices.Clone(SupportedVersions)
 	}
 	var ns Challenge
 	rand.Read(ns.Nonce[:])
@@ -116,7 +116,7 @@ func ClientHandshake(ctx context.Context, c *Conn, local Hello, secret []byte) (
 func ServerHandshake(ctx context.Context, c *Conn, local *Hello, lookup func(Hello) ([]byte, error)) (peer Hello, err error) {
 	defer c.bound(ctx)(&err)
 	if len(local.Versions) == 0 {
-		local.Versions = SupportedVersions
+		local.Versions = slices.Clone(SupportedVersions)
 	}
 	remote, err := recvAs[*Hello](c)
 	if err != nil {

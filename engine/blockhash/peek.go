@@ -14,3 +14,29 @@ func (c *Cache) Sums(path string) ([]Sum, bool) {
 	c.lru.MoveToFront(el)
 	return el.Value.(*entry).sums, true
 }
+
+// RenamePrefix moves the sums of every path under the directory from to the
+// same place under to, as a directory rename does. It walks the whole
+// cache: directory renames are rare next to writes.
+func (c *Cache) RenamePrefix(from, to string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prefix := from + "/"
+	for p, el := range c.byKey {
+		if len(p) <= len(prefix) || p[:len(prefix)] != prefix {
+			continue
+		}
+		np := to + "/" + p[len(prefix):]
+		if old, ok := c.byKey[np]; ok && old != el {
+			c.lru.Remove(old)
+			c.bytes -= old.Value.(*entry).cost()
+			delete(c.byKey, np)
+		}
+		e := el.Value.(*entry)
+		c.bytes -= e.cost()
+		e.path = np
+		c.bytes += e.cost()
+		delete(c.byKey, p)
+		c.byKey[np] = el
+	}
+}

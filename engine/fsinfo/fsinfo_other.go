@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !linux
 
 package fsinfo
 
@@ -13,5 +13,6 @@ type Info struct {
 	HasUnixIDs bool
 }
 
-// Of returns no unix details: owners are left unchanged (-1).
+// Of returns no unix details off Linux: owners are left unchanged (-1)
+// and hard links are not detected.
 func Of(fi os.FileInfo) Info { return Info{UID: -1, GID: -1, Nlink: 1} }

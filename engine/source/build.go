@@ -219,6 +219,7 @@ func (b *builder) rename(from, to string) result {
 	var r result
 	b.emit(&r, &wire.Op{Kind: wire.OpRename, Path: from, NewPath: to, UID: -1, GID: -1})
 	b.cache.Rename(from, to)
+	b.cache.RenamePrefix(from, to)
 	for k, p := range b.links {
 		if p == from {
 			b.links[k] = to
@@ -252,4 +253,19 @@ func (b *builder) syncDirAttr(rel string) (result, error) {
 	}
 	b.emit(&r, attrOp(rel, fi, false))
 	return r, nil
+}
+
+// syncIfChanged syncs rel unless it is a regular file whose identity (size,
+// mtime, inode) is what the cache recorded when it was last queued.
+func (b *builder) syncIfChanged(rel string) (result, error) {
+	fi, err := os.Lstat(b.abs(rel))
+	if err != nil {
+		return result{}, vanishedOr(err)
+	}
+	if fi.Mode().IsRegular() {
+		if _, ok := b.cache.Lookup(rel, blockhash.Identify(fi)); ok {
+			return result{}, nil
+		}
+	}
+	return b.syncPath(rel, false, false, nil, false)
 }

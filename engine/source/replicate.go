@@ -3,6 +3,8 @@ package source
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"path/filepath"
 	"strings"
 
 	"github.com/dtrep/dtrep/engine/capture"
@@ -96,6 +98,18 @@ func (r *replicator) apply(ctx context.Context, ch capture.Change) {
 		r.dirty[parentOf(ch.Path)] = struct{}{}
 		c.cfg.Source.SetText("lastFileTouched", ch.Path)
 	case capture.Rename:
+		if _, never := r.vanished[ch.OldPath]; never {
+			// The old name was never sent (it was gone when its record
+			// was read): the rename is a creation of the new name.
+			delete(r.vanished, ch.OldPath)
+			res, err := c.b.syncPath(ch.Path, false, false, nil, false)
+			r.count(res)
+			if errors.Is(err, errVanished) {
+				r.vanished[ch.Path] = struct{}{}
+			}
+			r.dirty[parentOf(ch.Path)] = struct{}{}
+			return
+		}
 		r.count(c.b.rename(ch.OldPath, ch.Path))
 		r.dirty[parentOf(ch.OldPath)] = struct{}{}
 		r.dirty[parentOf(ch.Path)] = struct{}{}
@@ -120,9 +134,14 @@ func (r *replicator) apply(ctx context.Context, ch capture.Change) {
 			}
 		}
 	case capture.Rescan:
-		// Events were lost (queue overflow): a difference mirror finds
-		// every change.
-		c.RequestMirror(MirrorChecksumMode)
+		// Events under Path may have been lost: the whole set after a
+		// queue overflow (a difference mirror finds every change), or a
+		// directory just renamed (walk it, sending what changed).
+		if ch.Path == "" {
+			c.RequestMirror(MirrorChecksumMode)
+			return
+		}
+		r.rescan(ctx, ch.Path)
 	}
 }
 
@@ -143,4 +162,33 @@ func (r *replicator) flushDirs() {
 	if len(r.vanished) > 4096 {
 		clear(r.vanished)
 	}
+}
+
+// rescan walks the subtree rel and syncs every path whose state differs
+// from what was last queued for it.
+func (r *replicator) rescan(ctx context.Context, rel string) {
+	set := r.c.cfg.Set
+	root := filepath.Join(set.Root(), filepath.FromSlash(rel))
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || ctx.Err() != nil {
+			return nil
+		}
+		sub, _ := filepath.Rel(set.Root(), p)
+		sub = filepath.ToSlash(sub)
+		if d.IsDir() && !set.WantDir(sub) {
+			return fs.SkipDir
+		}
+		if !set.Matches(sub, d.IsDir()) {
+			return nil
+		}
+		res, err := r.c.b.syncIfChanged(sub)
+		r.count(res)
+		if d.IsDir() {
+			r.dirty[sub] = struct{}{}
+		}
+		if err != nil && !errors.Is(err, errVanished) {
+			r.c.cnt.failedRep.Add(1)
+		}
+		return nil
+	})
 }

@@ -66,9 +66,16 @@ func startPair(t *testing.T, over map[string]string) *pair {
 
 func (p *pair) createJob(t *testing.T, name string, mut func(*mgmt.JobSpec)) {
 	t.Helper()
-	spec := mgmt.JobSpec{Name: name, SourcePath: p.srcDir, Target: p.tgt.Addr().String(), TargetPath: p.tgtDir}
-	if mut != nil {
-		mut(&spec)
+	p.createJobTo(t, name, p.tgt.Addr().String(), mut)
+}
+
+func (p *pair) createJobTo(t *testing.T, name, target string, muts ...func(*mgmt.JobSpec)) {
+	t.Helper()
+	spec := mgmt.JobSpec{Name: name, SourcePath: p.srcDir, Target: target, TargetPath: p.tgtDir}
+	for _, mut := range muts {
+		if mut != nil {
+			mut(&spec)
+		}
 	}
 	ctx := context.Background()
 	if err := p.src.CreateJob(ctx, spec); err != nil {

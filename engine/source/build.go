@@ -29,6 +29,9 @@ type builder struct {
 	buf   []byte
 
 	zeroK bool // MirrorZeroKFiles: mirror empty files
+	// incompressible says whether a file's data is not worth compressing
+	// (SkipCompressionFileExt, MinCompressionFileSize).
+	incompressible func(rel string, size int64) bool
 }
 
 type devIno struct{ dev, ino uint64 }
@@ -43,7 +46,8 @@ func (r *result) add(o result) { r.ops += o.ops; r.bytes += o.bytes; r.skipped +
 
 func newBuilder(root string, cache *blockhash.Cache, push func(*wire.Op)) *builder {
 	return &builder{root: root, cache: cache, links: map[devIno]string{}, push: push,
-		buf: make([]byte, cache.BlockSize()), zeroK: true}
+		buf: make([]byte, cache.BlockSize()), zeroK: true,
+		incompressible: func(string, int64) bool { return false }}
 }
 
 func (b *builder) abs(rel string) string { return filepath.Join(b.root, filepath.FromSlash(rel)) }
@@ -136,6 +140,7 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 	if !haveBase {
 		b.emit(r, &wire.Op{Kind: wire.OpCreate, Mirror: mirror, Path: rel, Size: fi.Size(), Mode: modeBits(fi.Mode()), UID: -1, GID: -1})
 	}
+	skipComp := b.incompressible(rel, fi.Size())
 	bs := b.cache.BlockSize()
 	sums := make([]blockhash.Sum, 0, (fi.Size()+int64(bs)-1)/int64(bs))
 	var off int64
@@ -151,7 +156,8 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 			} else {
 				data := make([]byte, n)
 				copy(data, blk)
-				b.emit(r, &wire.Op{Kind: wire.OpWrite, Mirror: mirror, Path: rel, Offset: off, Data: data, UID: -1, GID: -1})
+				b.emit(r, &wire.Op{Kind: wire.OpWrite, Mirror: mirror, Path: rel, Offset: off, Data: data,
+					UID: -1, GID: -1, Incompressible: skipComp})
 			}
 			off += int64(n)
 		}
@@ -268,4 +274,24 @@ func (b *builder) syncIfChanged(rel string) (result, error) {
 		}
 	}
 	return b.syncPath(rel, false, false, nil, false)
+}
+
+// compressionPolicy builds the incompressible test from the settings,
+// read at each call so a changed setting applies at once.
+func compressionPolicy(st Settings) func(rel string, size int64) bool {
+	return func(rel string, size int64) bool {
+		if size < st.Int("MinCompressionFileSize") {
+			return true
+		}
+		ext := strings.TrimPrefix(strings.ToLower(path.Ext(rel)), ".")
+		if ext == "" {
+			return false
+		}
+		for _, e := range strings.Split(strings.ToLower(st.String("SkipCompressionFileExt")), ".") {
+			if e == ext {
+				return true
+			}
+		}
+		return false
+	}
 }

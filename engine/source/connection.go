@@ -95,6 +95,8 @@ func New(cfg Config) *Connection {
 		resumeCh: make(chan struct{}, 1)}
 	chunk := int(cfg.Settings.Int("MirrorChunkSize"))
 	c.b = newBuilder(cfg.Set.Root(), blockhash.NewCache(chunk, 64<<20), func(op *wire.Op) { c.q.Push(op) })
+	c.b.incompressible = compressionPolicy(cfg.Settings)
+	c.b.zeroK = cfg.Settings.Int("MirrorZeroKFiles") != 0
 	c.needMirror.Store(cfg.InitialMirror)
 	c.st.s = Status{TransmitMode: TransmitStopped, MirrorStatus: MirrorIdle,
 		ReplicationStatus: ReplStopped, TargetDataState: DataUnknown}

@@ -99,9 +99,11 @@ func (r *replicator) apply(ctx context.Context, ch capture.Change) {
 		c.cfg.Source.SetText("lastFileTouched", ch.Path)
 	case capture.Rename:
 		if _, never := r.vanished[ch.OldPath]; never {
-			// The old name was never sent (it was gone when its record
-			// was read): the rename is a creation of the new name.
+			// Replication never sent the old name (it was gone when its
+			// record was read), though a mirror may have: remove it on the
+			// target (a no-op if absent) and create the new name.
 			delete(r.vanished, ch.OldPath)
+			r.count(c.b.remove(ch.OldPath, ch.IsDir))
 			res, err := c.b.syncPath(ch.Path, false, false, nil, false)
 			r.count(res)
 			if errors.Is(err, errVanished) {

@@ -1,0 +1,172 @@
+package prometheus
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	prom "github.com/prometheus/client_golang/prometheus"
+)
+
+// The served values are the engine's, converted to base units.
+func TestScrapeServesSnapshotValues(t *testing.T) {
+	eng := newFakeEngine(t)
+	start := time.Date(2024, 3, 9, 14, 5, 7, 0, time.Local)
+	eng.reg.Kernel.SetText("Start Time", start.Format(time.ANSIC))
+	eng.reg.Kernel.Counter("RepOpsGenerated").Store(77)
+	eng.reg.Kernel.Counter("CRCReadTime").Store(250_000)
+	eng.reg.Security.Counter("FailedLogins").Store(3)
+	eng.reg.Source.Counter("autoDisConnects").Store(2)
+	eng.reg.Target("10.0.0.1").Counter("Retries").Store(5)
+	c := eng.addConnection(7, "web")
+	c.Counter("conBytesTx").Store(1234)
+	c.Counter("conMirrorPercent").Store(455)
+	c.Counter("conBandwidthLimit").Store(8)
+	c.SetText("connectTime", start.Add(time.Minute).Format(time.ANSIC))
+	eng.addConnection(8, "db") // never connected: no connect time
+
+	mfs := gather(t, newTestExporter(t, eng, Options{}))
+	conn := map[string]string{"connection_id": "7", "dtrep_job": "web", "replication_set": "web-set",
+		"target": "10.0.0.2:1100"}
+	checks := []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"dtrep_kernel_start_time_seconds", nil, float64(start.Unix())},
+		{"dtrep_kernel_replication_generated_ops_total", nil, 77},
+		{"dtrep_kernel_crc_read_time_seconds", nil, 0.25},
+		{"dtrep_security_failed_logins_total", nil, 3},
+		{"dtrep_source_auto_disconnects_total", nil, 2},
+		{"dtrep_target_retries_total", map[string]string{"peer": "10.0.0.1"}, 5},
+		{"dtrep_connection_sent_bytes_total", conn, 1234},
+		{"dtrep_connection_mirror_complete_ratio", conn, 0.455},
+		{"dtrep_connection_bandwidth_limit_bytes_per_second", conn, 1000},
+		{"dtrep_connection_connect_time_seconds", conn, float64(start.Add(time.Minute).Unix())},
+		{"dtrep_connection_sent_bytes_total", map[string]string{"connection_id": "8", "dtrep_job": "db"}, 0},
+	}
+	for _, c := range checks {
+		if got := mustSample(t, mfs, c.name, c.labels); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+	if _, ok := sample(mfs, "dtrep_connection_connect_time_seconds", map[string]string{"connection_id": "8"}); ok {
+		t.Error("a connection that never connected has a connect time")
+	}
+}
+
+// A connection that goes away takes its series with it.
+func TestRemovedConnectionDisappears(t *testing.T) {
+	eng := newFakeEngine(t)
+	eng.addConnection(1, "a")
+	e := newTestExporter(t, eng, Options{})
+	if _, ok := sample(gather(t, e), "dtrep_connection_sent_bytes_total", map[string]string{"connection_id": "1"}); !ok {
+		t.Fatal("connection 1 not served")
+	}
+	eng.reg.RemoveConnection(1)
+	if _, ok := sample(gather(t, e), "dtrep_connection_sent_bytes_total", map[string]string{"connection_id": "1"}); ok {
+		t.Fatal("removed connection still served")
+	}
+}
+
+// A registry that checks every metric against its descriptor accepts ours.
+func TestPedanticRegistry(t *testing.T) {
+	eng := newFakeEngine(t)
+	eng.addConnection(1, "a").Counter("conState").Store(12)
+	eng.reg.Target("10.0.0.1")
+	e := newTestExporter(t, eng, fullStatusOptions())
+	reg := prom.NewPedanticRegistry()
+	if err := reg.Register(e.Collector()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Gather(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Families lists exactly the dtrep_ families a scrape serves.
+func TestFamiliesMatchScrape(t *testing.T) {
+	eng := newFakeEngine(t)
+	eng.addConnection(1, "a").SetText("connectTime", time.Now().Format(time.ANSIC))
+	eng.reg.Target("10.0.0.1")
+	eng.reg.Kernel.SetText("Start Time", time.Now().Format(time.ANSIC))
+	e := newTestExporter(t, eng, fullStatusOptions())
+	mfs := gather(t, e)
+	fams, err := Families(eng.cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, f := range fams {
+		listed[f.Name] = true
+		mf, ok := mfs[f.Name]
+		if !ok {
+			t.Errorf("%s listed but not served", f.Name)
+			continue
+		}
+		if got := strings.ToLower(mf.GetType().String()); got != f.Type {
+			t.Errorf("%s: served as %s, listed as %s", f.Name, got, f.Type)
+		}
+	}
+	for name := range mfs {
+		if strings.HasPrefix(name, "dtrep_") && !listed[name] {
+			t.Errorf("%s served but not listed", name)
+		}
+	}
+	for _, want := range []string{"go_goroutines", "process_cpu_seconds_total", "promhttp_metric_handler_requests_total"} {
+		if _, ok := mfs[want]; !ok && want != "promhttp_metric_handler_requests_total" {
+			t.Errorf("%s not served", want)
+		}
+	}
+	if !strings.Contains(scrape(t, e), "promhttp_metric_handler_requests_total") {
+		t.Error("handler does not report its own requests")
+	}
+}
+
+// One failing part costs only its own series and says so.
+func TestCollectorFailureIsIsolated(t *testing.T) {
+	eng := newFakeEngine(t)
+	eng.addConnection(1, "a").Counter("conState").Store(8)
+	opts := fullStatusOptions()
+	opts.ConnectionStatuses = func(context.Context) ([]ConnectionStatus, error) {
+		return nil, errors.New("jobs unavailable")
+	}
+	mfs := gather(t, newTestExporter(t, eng, opts))
+	if v := mustSample(t, mfs, "dtrep_exporter_collector_success", map[string]string{"collector": "connection_states"}); v != 0 {
+		t.Errorf("connection_states success = %v, want 0", v)
+	}
+	for _, c := range []string{"statistics", "target_states", "events"} {
+		if v := mustSample(t, mfs, "dtrep_exporter_collector_success", map[string]string{"collector": c}); v != 1 {
+			t.Errorf("%s success = %v, want 1", c, v)
+		}
+	}
+	if _, ok := sample(mfs, "dtrep_connection_sent_bytes_total", map[string]string{"connection_id": "1"}); !ok {
+		t.Error("counters lost with the status listing")
+	}
+	if v := mustSample(t, mfs, "dtrep_connection_state_flag", map[string]string{"connection_id": "1", "state": "Error"}); v != 1 {
+		t.Errorf("conState flags lost with the status listing: Error = %v", v)
+	}
+	if _, ok := sample(mfs, "dtrep_connection_mirror_status", nil); ok {
+		t.Error("mirror status served without a status listing")
+	}
+}
+
+func TestBuildInfo(t *testing.T) {
+	mfs := gather(t, newTestExporter(t, newFakeEngine(t), Options{}))
+	if v := mustSample(t, mfs, "dtrep_build_info", nil); v != 1 {
+		t.Errorf("dtrep_build_info = %v", v)
+	}
+}
+
+// promtool's linter accepts the whole exposition, Go and process metrics
+// included.
+func TestPromtoolCheckMetrics(t *testing.T) {
+	eng := newFakeEngine(t)
+	eng.addConnection(1, "a").SetText("connectTime", time.Now().Format(time.ANSIC))
+	eng.reg.Target("10.0.0.1")
+	eng.reg.Kernel.SetText("Start Time", time.Now().Format(time.ANSIC))
+	promtoolCheckMetrics(t, scrape(t, newTestExporter(t, eng, fullStatusOptions())))
+}

@@ -112,7 +112,7 @@ func TestTargetKilledMidStream(t *testing.T) {
 		}
 	}()
 	for k := 0; k < 3; k++ {
-		time.Sleep(700 * time.Millisecond)
+		p.waitFlowing(t, "killjob", 30*time.Second)
 		tp.kill()
 		kills++
 		time.Sleep(300 * time.Millisecond)
@@ -128,4 +128,23 @@ func TestTargetKilledMidStream(t *testing.T) {
 			snap.Source.Values["autoDisConnects"], snap.Source.Values["autoReConnects"])
 	}
 	t.Logf("%d kills; resent ops %d", kills, snap.Connections[0].Values["conResentOpCount"])
+}
+
+// waitFlowing waits until the job is connected and the target has
+// acknowledged new ops since the call.
+func (p *pair) waitFlowing(t *testing.T, job string, timeout time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	st, _ := p.src.JobStatus(ctx, job)
+	base := st.Counters["conOpsRx"]
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		st, err := p.src.JobStatus(ctx, job)
+		if err == nil && st.ConState == 1 && st.Counters["conOpsRx"] > base+10 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	st, err := p.src.JobStatus(ctx, job)
+	t.Fatalf("job %s not replicating within %s: %+v %v", job, timeout, st, err)
 }

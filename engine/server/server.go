@@ -77,6 +77,13 @@ func New(opts Options) (*Server, error) {
 	if s.secret, err = s.loadSecret(); err != nil {
 		return nil, err
 	}
+	jobs, err := s.loadJobs()
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range jobs {
+		s.jobs[j.Spec.Name] = j
+	}
 	s.target = target.New(target.Config{ServerName: name, Settings: opts.Settings, Hub: s.hub,
 		Stats: s.reg, DataPath: s.dataPath, Log: opts.Log,
 		Secret: func(wire.Hello) ([]byte, error) { return s.secret, nil }})
@@ -161,8 +168,17 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 		s.ln = ln
 	}
+	// Jobs that were started when the server stopped start again
+	// (AutoReconnect), before the management API can change anything.
 	s.mu.Lock()
 	s.ctx = ctx
+	if s.set.Int("AutoReconnect") != 0 {
+		for _, j := range s.jobs {
+			if j.Enabled {
+				s.startLocked(j, source.MirrorDiffMode)
+			}
+		}
+	}
 	s.mu.Unlock()
 	close(s.ready)
 	s.hub.Raise(events.SourceEngine, 4000, events.Context{})
@@ -176,18 +192,6 @@ func (s *Server) Serve(ctx context.Context) error {
 		terr = s.target.Serve(ctx, s.ln)
 	}()
 
-	jobs, err := s.loadJobs()
-	if err != nil {
-		s.log.Error("jobs not restored", "err", err)
-	}
-	s.mu.Lock()
-	for _, j := range jobs {
-		s.jobs[j.Spec.Name] = j
-		if j.Enabled && s.set.Int("AutoReconnect") != 0 {
-			s.startLocked(j, source.MirrorDiffMode)
-		}
-	}
-	s.mu.Unlock()
 
 	<-ctx.Done()
 	s.mu.Lock()

@@ -168,7 +168,8 @@ func (c *Connection) Run(ctx context.Context) error {
 	go repl.run(ctx)
 
 	retry := func() time.Duration { return time.Duration(max(1, c.cfg.Settings.Int("NetworkRetry"))) * time.Second }
-	first := true
+	// reconnecting is set once a session was lost: only then are attempts
+	// auto-reconnects (events 4009-4011, autoReConnects).
 	reconnecting := false
 	for ctx.Err() == nil {
 		if reconnecting {
@@ -188,11 +189,9 @@ func (c *Connection) Run(ctx context.Context) error {
 				c.raise(4011, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
 			}
 			c.cfg.Log.Warn("connect failed", "connection", c.cfg.ID, "target", c.cfg.Target, "err", err)
-			if !first && c.cfg.Settings.Int("AutoRetransmit") == 0 {
+			if reconnecting && c.cfg.Settings.Int("AutoRetransmit") == 0 {
 				return err
 			}
-			first = false
-			reconnecting = true
 			if !sleepCtx(ctx, retry()) {
 				break
 			}
@@ -207,7 +206,6 @@ func (c *Connection) Run(ctx context.Context) error {
 		} else {
 			c.raise(4016, c.ctxArgs()...)
 		}
-		first = false
 		c.serve(ctx, sess)
 		if ctx.Err() != nil {
 			break

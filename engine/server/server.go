@@ -192,7 +192,6 @@ func (s *Server) Serve(ctx context.Context) error {
 		terr = s.target.Serve(ctx, s.ln)
 	}()
 
-
 	<-ctx.Done()
 	s.mu.Lock()
 	var done []chan struct{}

@@ -81,6 +81,9 @@ func (m *Module) handle(parent context.Context, nc net.Conn) {
 		if errors.Is(err, wire.ErrAuthFailed) {
 			m.failed.Add(1)
 		}
+		if errors.Is(err, wire.ErrBadChecksum) {
+			m.cfg.Hub.Raise(events.SourceEngine, 4071, events.Context{Peer: nc.RemoteAddr().String()})
+		}
 		m.cfg.Log.Warn("source refused", "remote", nc.RemoteAddr(), "err", err)
 		s.close()
 		return

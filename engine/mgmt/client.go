@@ -11,10 +11,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/view"
 )
 
 // Bounds on what the client reads back, so a confused or hostile server
@@ -261,5 +263,47 @@ func (c *Client) ResumeTarget(ctx context.Context) error {
 func (c *Client) Stats(ctx context.Context) (stats.Snapshot, error) {
 	var out stats.Snapshot
 	err := c.do(ctx, http.MethodGet, "/v1/stats", nil, nil, &out)
+	return out, err
+}
+
+// View implements Manager.
+func (c *Client) View(ctx context.Context) (view.View, error) {
+	var out view.View
+	err := c.do(ctx, http.MethodGet, "/v1/view", nil, nil, &out)
+	return out, err
+}
+
+// DeleteConnection implements Manager.
+func (c *Client) DeleteConnection(ctx context.Context, id int) error {
+	if id < 1 {
+		return catalog.Err(183, "connection ID %d must be a positive number", id)
+	}
+	return c.do(ctx, http.MethodDelete, "/v1/view/connections/"+strconv.Itoa(id), nil, nil, nil)
+}
+
+// DeleteReplicationSet implements Manager.
+func (c *Client) DeleteReplicationSet(ctx context.Context, name string) error {
+	return c.onJob(ctx, http.MethodDelete, "/v1/view/sets", name, "", nil, nil)
+}
+
+// ReadLogs implements Manager.
+func (c *Client) ReadLogs(ctx context.Context, q LogQuery) (LogPage, error) {
+	if err := q.Validate(); err != nil {
+		return LogPage{}, err
+	}
+	v := url.Values{}
+	for k, s := range map[string]string{"service": q.Service, "job": q.Job, "cursor": q.Cursor} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if q.Tail != 0 {
+		v.Set("tail", strconv.Itoa(q.Tail))
+	}
+	if q.Limit != 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	var out LogPage
+	err := c.do(ctx, http.MethodGet, "/v1/logs", v, nil, &out)
 	return out, err
 }

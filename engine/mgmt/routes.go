@@ -36,6 +36,10 @@ func (s *Server) routeTable() []route {
 		{http.MethodPost, "/v1/target/pause", true, onServer(m.PauseTarget)},
 		{http.MethodPost, "/v1/target/resume", true, onServer(m.ResumeTarget)},
 		{http.MethodGet, "/v1/stats", false, s.stats},
+		{http.MethodGet, "/v1/view", false, s.view},
+		{http.MethodDelete, "/v1/view/connections/{id}", true, s.deleteConnection},
+		{http.MethodDelete, "/v1/view/sets/{name}", true, s.deleteReplicationSet},
+		{http.MethodGet, "/v1/logs", false, s.readLogs},
 	}
 }
 

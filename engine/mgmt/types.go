@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/view"
 )
 
 // JobSpec is what `dtrep job create` asks for.
@@ -69,6 +70,18 @@ type Manager interface {
 	ResumeTarget(ctx context.Context) error
 
 	Stats(ctx context.Context) (stats.Snapshot, error)
+
+	// View is the replication service view (chapter 4).
+	View(ctx context.Context) (view.View, error)
+	// DeleteConnection deletes a connection that is not in use; one in use
+	// is refused with 130 (Job is in use).
+	DeleteConnection(ctx context.Context, id int) error
+	// DeleteReplicationSet deletes a replication set no connection uses;
+	// one in use is refused with 130.
+	DeleteReplicationSet(ctx context.Context, name string) error
+
+	// ReadLogs reads the server's logs (chapter 2) for `dtrep logs`.
+	ReadLogs(ctx context.Context, q LogQuery) (LogPage, error)
 }
 
 // Security is told about every login, so the server's Security counters

@@ -9,6 +9,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/view"
 )
 
 // Fake is an in-memory Manager. Its state machine is a plausible reading of
@@ -25,6 +26,9 @@ type Fake struct {
 
 	// Snapshot is what Stats returns.
 	Snapshot stats.Snapshot
+
+	view view.View
+	logs []mgmt.LogEntry
 }
 
 var _ mgmt.Manager = (*Fake)(nil)

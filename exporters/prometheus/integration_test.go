@@ -59,7 +59,9 @@ func TestPrometheusScrapesReplicatingPair(t *testing.T) {
 	src := p.Src.Snapshot()
 	sent := src.Connections[0].Values["conBytesTx"]
 	prom.waitQuery(t, `dtrep_connection_sent_bytes_total{role="source",dtrep_job="prom"}`, 30*time.Second,
-		func(r []promSample) bool { return len(r) == 1 && r[0].Value == float64(p.Src.Snapshot().Connections[0].Values["conBytesTx"]) })
+		func(r []promSample) bool {
+			return len(r) == 1 && r[0].Value == float64(p.Src.Snapshot().Connections[0].Values["conBytesTx"])
+		})
 	if sent == 0 {
 		t.Error("engine reports no bytes sent")
 	}

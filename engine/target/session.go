@@ -176,6 +176,10 @@ func (s *session) close() {
 	}
 }
 
+// maxCommitDelay bounds how long an applied op waits for its batch to be
+// made durable and acknowledged while more ops keep arriving.
+const maxCommitDelay = 10 * time.Millisecond
+
 // inbound is a message handed from the receive loop to the apply loop.
 type inbound struct {
 	msg wire.Message
@@ -235,6 +239,7 @@ func (s *session) run(ctx context.Context, timeout time.Duration) error {
 
 func (s *session) applyLoop(ctx context.Context, ch <-chan inbound) error {
 	var batchOps, batchBytes uint64
+	var batchStart time.Time
 	pending := false
 	for {
 		var in inbound
@@ -270,8 +275,12 @@ func (s *session) applyLoop(ctx context.Context, ch <-chan inbound) error {
 			}
 			batchOps += n
 			batchBytes += b
-			pending = true
-			if batchOps >= 4096 || batchBytes >= 64<<20 {
+			if !pending {
+				pending, batchStart = true, time.Now()
+			}
+			// A busy stream rarely leaves the channel empty: bound how long
+			// applied ops wait to become durable (and acknowledged).
+			if batchOps >= 4096 || batchBytes >= 64<<20 || time.Since(batchStart) >= maxCommitDelay {
 				if err := s.commit(batchOps, batchBytes); err != nil {
 					return err
 				}

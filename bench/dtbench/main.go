@@ -1,0 +1,155 @@
+// Command dtbench times dtrep on the workloads of bench/run.sh: an initial
+// mirror of a prepared source tree, a difference mirror onto an existing
+// replica, and replication lag under a steady write rate. It runs a source
+// and a target server in this process on loopback (as `dtrep demo` does)
+// and prints one line "<scenario> <seconds or lag figures>".
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/dtrep/dtrep/engine/mgmt"
+	"github.com/dtrep/dtrep/engine/server"
+	"github.com/dtrep/dtrep/engine/settings"
+)
+
+func main() {
+	var (
+		scenario = flag.String("scenario", "mirror", "mirror (time an initial or difference mirror of -src onto -dst) or lag")
+		src      = flag.String("src", "", "source tree")
+		dst      = flag.String("dst", "", "replica directory")
+		work     = flag.String("work", "", "directory for server state")
+		rate     = flag.Int("rate", 1000, "lag: writes per second")
+		seconds  = flag.Int("seconds", 10, "lag: how long to write")
+		mode     = flag.String("mode", "diff", "mirror mode of the job start: full, diff or checksum")
+	)
+	flag.Parse()
+	if *src == "" || *dst == "" || *work == "" {
+		fmt.Fprintln(os.Stderr, "dtbench: -src, -dst and -work are required")
+		os.Exit(2)
+	}
+	p, err := startPair(*work)
+	if err != nil {
+		fail(err)
+	}
+	defer p.stop()
+	switch *scenario {
+	case "mirror":
+		d, err := p.mirror(*src, *dst, *mode)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Printf("mirror %.3f\n", d.Seconds())
+	case "lag":
+		r, err := p.lag(*src, *dst, *rate, time.Duration(*seconds)*time.Second)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Printf("lag p50_ms %.2f p99_ms %.2f max_ms %.2f samples %d\n", r.p50, r.p99, r.max, r.n)
+	default:
+		fail(fmt.Errorf("unknown scenario %q", *scenario))
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "dtbench:", err)
+	os.Exit(1)
+}
+
+type pair struct {
+	src, tgt *server.Server
+	tgtData  string
+	cancel   context.CancelFunc
+	done     chan struct{}
+}
+
+func startPair(work string) (*pair, error) {
+	base, err := settings.Open(filepath.Join(work, "none.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &pair{cancel: cancel, done: make(chan struct{}), tgtData: filepath.Join(work, "target-data")}
+	mk := func(name, data string) (*server.Server, error) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		st := settings.Overlay{Base: base, Over: map[string]string{"DataPath": data, "ConnectionSecret": "bench"}}
+		return server.New(server.Options{Settings: st, Name: name, Listener: ln, Log: log})
+	}
+	if p.tgt, err = mk("target", p.tgtData); err != nil {
+		return nil, err
+	}
+	if p.src, err = mk("source", filepath.Join(work, "source-data")); err != nil {
+		return nil, err
+	}
+	go func() { _ = p.tgt.Serve(ctx) }()
+	go func() { defer close(p.done); _ = p.src.Serve(ctx) }()
+	p.src.Addr()
+	return p, nil
+}
+
+func (p *pair) stop() { p.cancel(); <-p.done }
+
+// start creates and starts a job; the clock starts with StartJob.
+func (p *pair) start(src, dst string) error {
+	ctx := context.Background()
+	spec := mgmt.JobSpec{Name: "bench", SourcePath: src, Target: p.tgt.Addr().String(), TargetPath: dst}
+	if err := p.src.CreateJob(ctx, spec); err != nil {
+		return err
+	}
+	return p.src.StartJob(ctx, "bench")
+}
+
+// mirror times a job start until its mirror is complete and acknowledged
+// (durable on the target).
+func (p *pair) mirror(src, dst, mode string) (time.Duration, error) {
+	t0 := time.Now()
+	if err := p.start(src, dst); err != nil {
+		return 0, err
+	}
+	if mode != "diff" {
+		// The job starts with a difference mirror; restart it in the mode asked.
+		_ = p.src.StopMirror(context.Background(), "bench")
+		if err := p.waitMirror(); err != nil {
+			return 0, err
+		}
+		t0 = time.Now()
+		if err := p.src.StartMirror(context.Background(), "bench", mode); err != nil {
+			return 0, err
+		}
+	}
+	if err := p.waitMirror(); err != nil {
+		return 0, err
+	}
+	return time.Since(t0), nil
+}
+
+func (p *pair) waitMirror() error {
+	ctx := context.Background()
+	seen := false
+	for {
+		st, err := p.src.JobStatus(ctx, "bench")
+		if err != nil {
+			return err
+		}
+		if st.MirrorStatus != "Idle" {
+			seen = true
+		}
+		if (seen || st.TargetDataState == "OK") && st.MirrorStatus == "Idle" && st.Counters["conOpsInAckQueue"] == 0 &&
+			st.Counters["conOpsInCmdQueue"] == 0 && st.ConState == 1 {
+			return nil
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}

@@ -4,8 +4,8 @@ package server
 
 import (
 	"bytes"
-	"math/rand"
 	"context"
+	"math/rand"
 	"net"
 	"path/filepath"
 	"testing"

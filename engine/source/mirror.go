@@ -398,6 +398,18 @@ func (m *mirror) path(ctx context.Context, rel string, t wire.StatEntry) error {
 func (m *mirror) file(ctx context.Context, rel string, fi os.FileInfo, t wire.StatEntry) (result, error) {
 	c := m.c
 	same := t.Exists && t.Type == wire.FileRegular && t.Size == fi.Size() && t.Mtime == fi.ModTime().UnixNano()
+	// MirrorOverwrite: 0 never overwrites an existing file, 2 only one
+	// older than the source's.
+	if t.Exists && t.Type == wire.FileRegular {
+		switch c.cfg.Settings.Int("MirrorOverwrite") {
+		case 0:
+			return result{skipped: fi.Size()}, nil
+		case 2:
+			if t.Mtime >= fi.ModTime().UnixNano() && !same {
+				return result{skipped: fi.Size()}, nil
+			}
+		}
+	}
 	switch {
 	case m.mode == MirrorFullMode || !t.Exists || t.Type != wire.FileRegular:
 		return c.b.syncPath(rel, true, true, nil, false)

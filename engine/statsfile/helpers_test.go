@@ -25,7 +25,7 @@ func sample(i int) stats.Snapshot {
 			Values: map[string]int64{"Ops Received": 25, "Mirror Ops Received": 23}, Texts: map[string]string{"PeerAddress": "10.10.1.104"}}},
 		Connections: []stats.Instance{{Scope: catalog.ScopeConnection, Key: "1", Labels: map[string]string{"connection_id": "1", "job": "job1"},
 			Values: map[string]int64{"conBytesTx": 14952687269, "conMirrorPercent": 1000, "conState": 1, "conOpsTx": -1},
-			Texts: map[string]string{"conPeerAddress": "10.10.1.104:6320", "connectTime": "Tue Sep 11 12:45:34 2007"}}},
+			Texts:  map[string]string{"conPeerAddress": "10.10.1.104:6320", "connectTime": "Tue Sep 11 12:45:34 2007"}}},
 	}
 }
 

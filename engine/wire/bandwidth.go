@@ -30,8 +30,9 @@ func newBandwidth(kbps int64) *bandwidth {
 // set changes the limit; kbps is kilobits (1000 bits) per second, 0 means
 // Unlimited.
 func (b *bandwidth) set(kbps int64) {
+	kbps = max(kbps, 0)
 	b.kbps.Store(kbps)
-	if kbps <= 0 {
+	if kbps == 0 {
 		b.lim.SetLimit(rate.Inf)
 		return
 	}

@@ -465,8 +465,11 @@ func TestConnAccessors(t *testing.T) {
 	if c.NetConn() != x {
 		t.Error("NetConn is not the wrapped conn")
 	}
-	if err := c.SetBandwidth(-1); err == nil {
-		t.Error("negative bandwidth accepted")
+	if err := c.SetBandwidth(-1); err == nil || c.Bandwidth() != 64 {
+		t.Errorf("negative bandwidth: %v, Bandwidth() = %d", err, c.Bandwidth())
+	}
+	if d := NewConn(y, Options{BandwidthKbps: -5}); d.Bandwidth() != 0 {
+		t.Errorf("a negative option gives Bandwidth() = %d, want 0 (Unlimited)", d.Bandwidth())
 	}
 	if err := c.SetDeadline(time.Now().Add(time.Hour)); err != nil {
 		t.Error(err)

@@ -81,7 +81,7 @@ func (b *builder) syncPath(rel string, mirror, whole bool, base []blockhash.Sum,
 	case fi.Mode().IsRegular():
 		err = b.file(&r, rel, fi, mirror, whole, base, haveBase)
 	case fi.IsDir():
-		b.emit(&r, &wire.Op{Kind: wire.OpMkdir, Mirror: mirror, Path: rel, Mode: modeBits(fi.Mode()), UID: -1, GID: -1})
+		b.emit(&r, &wire.Op{Kind: wire.OpMkdir, Mirror: mirror, Path: rel, Mode: fsinfo.ModeBits(fi.Mode()), UID: -1, GID: -1})
 		b.emit(&r, attrOp(rel, fi, mirror))
 	case fi.Mode()&fs.ModeSymlink != 0:
 		target, lerr := os.Readlink(b.abs(rel))
@@ -138,7 +138,7 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 		base, haveBase = nil, false
 	}
 	if !haveBase {
-		b.emit(r, &wire.Op{Kind: wire.OpCreate, Mirror: mirror, Path: rel, Size: fi.Size(), Mode: modeBits(fi.Mode()), UID: -1, GID: -1})
+		b.emit(r, &wire.Op{Kind: wire.OpCreate, Mirror: mirror, Path: rel, Size: fi.Size(), Mode: fsinfo.ModeBits(fi.Mode()), UID: -1, GID: -1})
 	}
 	skipComp := b.incompressible(rel, fi.Size())
 	bs := b.cache.BlockSize()
@@ -180,28 +180,12 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 
 // attrOp sets rel's mode, ownership and times as fi has them.
 func attrOp(rel string, fi os.FileInfo, mirror bool) *wire.Op {
-	op := &wire.Op{Kind: wire.OpAttr, Mirror: mirror, Path: rel, Mode: modeBits(fi.Mode()),
+	op := &wire.Op{Kind: wire.OpAttr, Mirror: mirror, Path: rel, Mode: fsinfo.ModeBits(fi.Mode()),
 		UID: -1, GID: -1, Mtime: fi.ModTime().UnixNano()}
 	if in := fsinfo.Of(fi); in.HasUnixIDs {
 		op.UID, op.GID, op.Atime = in.UID, in.GID, in.Atime
 	}
 	return op
-}
-
-// modeBits converts Go's FileMode to the unix permission and special bits
-// the wire carries.
-func modeBits(m fs.FileMode) uint32 {
-	v := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		v |= 0o4000
-	}
-	if m&fs.ModeSetgid != 0 {
-		v |= 0o2000
-	}
-	if m&fs.ModeSticky != 0 {
-		v |= 0o1000
-	}
-	return v
 }
 
 // remove queues the deletion of rel.

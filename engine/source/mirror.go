@@ -13,6 +13,7 @@ import (
 
 	"github.com/dtrep/dtrep/engine/blockhash"
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/fsinfo"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
@@ -369,7 +370,7 @@ func (m *mirror) path(ctx context.Context, rel string, t wire.StatEntry) error {
 	switch {
 	case fi.IsDir():
 		m.dirs = append(m.dirs, rel)
-		if t.Exists && t.Type == wire.FileDir && t.Mode == modeBits(fi.Mode()) {
+		if t.Exists && t.Type == wire.FileDir && t.Mode == fsinfo.ModeBits(fi.Mode()) {
 			return nil
 		}
 		res, err = c.b.syncPath(rel, true, false, nil, false)
@@ -414,7 +415,7 @@ func (m *mirror) file(ctx context.Context, rel string, fi os.FileInfo, t wire.St
 	case m.mode == MirrorFullMode || !t.Exists || t.Type != wire.FileRegular:
 		return c.b.syncPath(rel, true, true, nil, false)
 	case m.mode == MirrorDiffMode && same:
-		if t.Mode == modeBits(fi.Mode()) {
+		if t.Mode == fsinfo.ModeBits(fi.Mode()) {
 			return result{skipped: fi.Size()}, nil
 		}
 		c.b.mu.Lock()

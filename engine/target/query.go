@@ -55,7 +55,7 @@ func stat(root, rel string) wire.StatEntry {
 	if err != nil {
 		return wire.StatEntry{}
 	}
-	e := wire.StatEntry{Exists: true, Size: fi.Size(), Mode: modeBits(fi.Mode()), UID: -1, GID: -1,
+	e := wire.StatEntry{Exists: true, Size: fi.Size(), Mode: fsinfo.ModeBits(fi.Mode()), UID: -1, GID: -1,
 		Mtime: fi.ModTime().UnixNano()}
 	switch {
 	case fi.Mode().IsRegular():
@@ -72,20 +72,6 @@ func stat(root, rel string) wire.StatEntry {
 		e.UID, e.GID = in.UID, in.GID
 	}
 	return e
-}
-
-func modeBits(m fs.FileMode) uint32 {
-	v := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		v |= 0o4000
-	}
-	if m&fs.ModeSetgid != 0 {
-		v |= 0o2000
-	}
-	if m&fs.ModeSticky != 0 {
-		v |= 0o1000
-	}
-	return v
 }
 
 func hashReply(root string, req *wire.HashRequest) (*wire.HashReply, error) {

@@ -296,24 +296,12 @@ func (s *session) applyLoop(ctx context.Context, ch <-chan inbound) error {
 			}
 		case *wire.HashRequest:
 			rep, err := hashReply(s.a.Root(), m)
-			if err != nil {
-				if err := s.c.Send(wire.NewError(m.ReqID, err)); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := s.c.Send(rep); err != nil {
+			if err := s.reply(m.ReqID, rep, err); err != nil {
 				return err
 			}
 		case *wire.ListRequest:
 			rep, err := listReply(s.a.Root(), m)
-			if err != nil {
-				if err := s.c.Send(wire.NewError(m.ReqID, err)); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := s.c.Send(rep); err != nil {
+			if err := s.reply(m.ReqID, rep, err); err != nil {
 				return err
 			}
 		case *wire.Control:
@@ -325,6 +313,16 @@ func (s *session) applyLoop(ctx context.Context, ch <-chan inbound) error {
 			return fmt.Errorf("unexpected %s from source", m.Type())
 		}
 	}
+}
+
+// reply answers request reqID with rep, or with the error that kept the
+// query from being answered (the source's request fails; the session goes
+// on). It returns only errors of the connection itself.
+func (s *session) reply(reqID uint64, rep wire.Message, err error) error {
+	if err != nil {
+		return s.c.Send(wire.NewError(reqID, err))
+	}
+	return s.c.Send(rep)
 }
 
 // applyOps applies a batch in order, skipping ops already applied before a

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server/servertest"
 	"github.com/dtrep/dtrep/mib"
@@ -186,5 +185,4 @@ func TestNetSNMPServesEngineValues(t *testing.T) {
 	n.waitTrap("dttrapConnectionPause", 10*time.Second, func(tr receivedTrap) bool {
 		return tr["DT-MIB::dtTrapEventId.0"] == "4015"
 	})
-	_ = events.Event{}
 }

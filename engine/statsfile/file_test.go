@@ -164,3 +164,32 @@ func BenchmarkRead(b *testing.B) {
 		}
 	}
 }
+
+func TestRepeatedSchemaSurvivesDamageToTheFirst(t *testing.T) {
+	old := SchemaEvery
+	SchemaEvery = 1 // a schema before every snapshot but the first
+	defer func() { SchemaEvery = old }()
+	path := filepath.Join(t.TempDir(), "s.sts")
+	w, err := Create(path, catalog.Must(), "alpha")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		w.Write(sample(i))
+	}
+	w.Close()
+	b, _ := os.ReadFile(path)
+	if n := bytes.Count(b, []byte(`"format":"dtrep statistics"`)); n != 3 {
+		t.Fatalf("%d schema copies, want 3", n)
+	}
+	b[fileHeaderSize+recordHeaderSize+20] ^= 0xff // inside the first schema
+	got, h, err := readAll(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first snapshot came before any good schema; the others read.
+	if len(got) != 2 || h.Damaged == 0 {
+		t.Fatalf("%d records, health %+v", len(got), h)
+	}
+	sameSnapshot(t, got[0], sample(1))
+}

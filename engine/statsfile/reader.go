@@ -55,13 +55,18 @@ func NewReader(ra io.ReaderAt, size int64) (*Reader, error) {
 		return nil, catalog.Err(catalog.CodeInvalidStatsFile, "format version %d; this dtstat reads version %d", major, VersionMajor)
 	}
 	r := &Reader{ra: ra, size: size, off: fileHeaderSize, minor: binary.BigEndian.Uint16(hdr[10:])}
+	// Snapshots before the first good schema (its first copy was
+	// damaged) cannot be read; they count as damage.
 	for r.schema == nil {
+		start := r.off
 		kind, body, err := r.next()
 		if err != nil {
-			return nil, catalog.Wrap(catalog.CodeInvalidStatsFile, err, "no schema")
+			return nil, catalog.Err(catalog.CodeInvalidStatsFile, "no readable schema")
 		}
 		if kind != kindSchema {
-			return nil, catalog.Err(catalog.CodeInvalidStatsFile, "the first record is not a schema")
+			r.health.Damaged++
+			r.health.Skipped += r.off - start
+			continue
 		}
 		if r.schema, err = parseSchema(body); err != nil {
 			return nil, catalog.Wrap(catalog.CodeInvalidStatsFile, err, "")

@@ -1,6 +1,7 @@
 package statsfile
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"time"
@@ -9,12 +10,19 @@ import (
 	"github.com/dtrep/dtrep/engine/stats"
 )
 
+// SchemaEvery is how many bytes of snapshots the writer appends before it
+// repeats the schema, so that damage to one copy costs the snapshots up to
+// the next copy, not the file.
+var SchemaEvery int64 = 1 << 20
+
 // Writer appends snapshots to a statistics file.
 type Writer struct {
-	f      *os.File
-	schema *Schema
-	size   int64
-	buf    []byte
+	f           *os.File
+	schema      *Schema
+	schemaRec   []byte // the schema's record
+	size        int64
+	sinceSchema int64
+	buf         []byte
 }
 
 // Create starts a new statistics file at path (replacing any file there)
@@ -30,7 +38,8 @@ func Create(path string, cat *catalog.Catalog, server string) (*Writer, error) {
 		f.Close()
 		return nil, err
 	}
-	if err := w.append(frame(fileHeader(), sc)); err != nil {
+	w.schemaRec = frame(nil, sc)
+	if err := w.append(append(fileHeader(), w.schemaRec...)); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -48,18 +57,29 @@ func (w *Writer) append(b []byte) error {
 	return nil
 }
 
-// Record encodes snap as the record Write would append, for callers that
-// check the size before writing.
+// Record encodes snap as the bytes Write would append (a copy of the
+// schema first when one is due), for callers that check the size before
+// writing.
 func (w *Writer) Record(snap stats.Snapshot) []byte {
-	w.buf = frame(w.buf[:0], encodeSnapshot(nil, w.schema, snap))
+	w.buf = w.buf[:0]
+	if w.sinceSchema >= SchemaEvery {
+		w.buf = append(w.buf, w.schemaRec...)
+	}
+	w.buf = frame(w.buf, encodeSnapshot(nil, w.schema, snap))
 	return w.buf
 }
 
 // Write appends one snapshot.
-func (w *Writer) Write(snap stats.Snapshot) error { return w.append(w.Record(snap)) }
+func (w *Writer) Write(snap stats.Snapshot) error { return w.WriteRecord(w.Record(snap)) }
 
-// WriteRecord appends a record made by Record.
-func (w *Writer) WriteRecord(rec []byte) error { return w.append(rec) }
+// WriteRecord appends what Record made.
+func (w *Writer) WriteRecord(rec []byte) error {
+	if bytes.HasPrefix(rec, w.schemaRec) {
+		w.sinceSchema = 0
+	}
+	w.sinceSchema += int64(len(rec))
+	return w.append(rec)
+}
 
 // Size is the file's size so far.
 func (w *Writer) Size() int64 { return w.size }

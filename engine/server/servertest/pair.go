@@ -23,6 +23,9 @@ type Config struct {
 	// SourceLog and TargetLog receive the servers' own log lines; nil
 	// discards them.
 	SourceLog, TargetLog *slog.Logger
+	// Prepare, when set, runs after both servers are built and before
+	// they serve, so subscribers see the servers' first events.
+	Prepare func(src, tgt *server.Server)
 }
 
 // Pair is a source server and a target server on loopback, in this process.
@@ -41,6 +44,9 @@ func StartPair(t testing.TB, cfg Config) *Pair {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.Tgt, p.TgtSettings = newServer(t, "target", cfg.Target, cfg.TargetLog)
 	p.Src, p.SrcSettings = newServer(t, "source", cfg.Source, cfg.SourceLog)
+	if cfg.Prepare != nil {
+		cfg.Prepare(p.Src, p.Tgt)
+	}
 	tdone, sdone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(tdone); _ = p.Tgt.Serve(ctx) }()
 	go func() { defer close(sdone); _ = p.Src.Serve(ctx) }()

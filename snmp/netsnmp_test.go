@@ -21,7 +21,7 @@ import (
 // netSNMP is a real snmpd (master agentx) and snmptrapd on loopback, as
 // ../shared/RECIPES.md sets them up, each in the test's own directory.
 type netSNMP struct {
-	t                   *testing.T
+	t                   testing.TB
 	dir, mibs, ietf     string
 	agentPort, trapPort int
 	socket              string // snmpd's AgentX Unix socket
@@ -93,7 +93,7 @@ func startNetSNMP(t testing.TB) *netSNMP {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	n := &netSNMP{t: t.(*testing.T), dir: dir, mibs: filepath.Join(dir, "mibs"), ietf: ietfDir(t),
+	n := &netSNMP{t: t, dir: dir, mibs: filepath.Join(dir, "mibs"), ietf: ietfDir(t),
 		agentPort: freeUDPPort(t), trapPort: freeUDPPort(t), socket: filepath.Join(dir, "agentx.sock"),
 		trapLog: filepath.Join(dir, "trapd.log")}
 	for _, d := range []string{n.mibs, filepath.Join(dir, "persist", "cert_indexes")} {

@@ -39,10 +39,14 @@ func init() {
 	rootCmd.AddCommand(snmpCmd)
 }
 
-// startSNMP runs the SNMP sub-agent when SNMPEnabled is set.
+// startSNMP runs the SNMP sub-agent when SNMPEnabled is set; the other
+// SNMP settings are only read (and refused when wrong) then.
 func startSNMP(srv *server.Server, st settings.Reader) (func(ctx context.Context) error, error) {
+	if st.Int("SNMPEnabled") == 0 {
+		return nil, nil
+	}
 	cfg, err := snmp.ConfigFrom(st, srv.ServerName())
-	if err != nil || !cfg.Enabled {
+	if err != nil {
 		return nil, err
 	}
 	a, err := snmp.New(snmp.Options{Engine: srv, Config: cfg, Log: slog.Default()})

@@ -111,3 +111,7 @@ func FuzzUnmarshalHashRequest(f *testing.F) { fuzzUnmarshal(f, MsgHashRequest) }
 func FuzzUnmarshalHashReply(f *testing.F)   { fuzzUnmarshal(f, MsgHashReply) }
 func FuzzUnmarshalListRequest(f *testing.F) { fuzzUnmarshal(f, MsgListRequest) }
 func FuzzUnmarshalListReply(f *testing.F)   { fuzzUnmarshal(f, MsgListReply) }
+func FuzzUnmarshalTaskResult(f *testing.F)  { fuzzUnmarshal(f, MsgTaskResult) }
+func FuzzUnmarshalReadRequest(f *testing.F) { fuzzUnmarshal(f, MsgReadRequest) }
+func FuzzUnmarshalReadReply(f *testing.F)   { fuzzUnmarshal(f, MsgReadReply) }
+func FuzzUnmarshalJobState(f *testing.F)    { fuzzUnmarshal(f, MsgJobState) }

@@ -70,4 +70,12 @@ var golden = []struct {
 	{"list-request", &ListRequest{ReqID: 11, Path: "d", After: "m", Limit: 100}, "0b 01 64 01 6d 64"},
 	{"list-reply", &ListReply{ReqID: 11, Entries: []DirEntry{{"x", FileRegular}, {"y", FileDir}}, More: true},
 		"0b 02 01 78 01 01 79 02 01"},
+	{"task-result", &TaskResult{Seq: 300, Outcome: TaskFailed, ExitCode: -1}, "ac02 02 01"},
+	{"read-request", &ReadRequest{ReqID: 12, Path: "f", Offset: 65536, Length: 4096}, "0c 01 66 808008 8020"},
+	{"read-reply", &ReadReply{ReqID: 12, Exists: true, Size: 10, Offset: 2, Data: []byte("hi")},
+		"0c 01 14 04 02 6869"},
+	{"read-reply-missing", &ReadReply{ReqID: 12}, "0c 00"},
+	{"job-state", &JobState{Flags: JobRestoreRequired}, "01"},
+	{"control-restore-resolved", &Control{Action: ControlRestoreResolved}, "08 00"},
+	{"ops-orphan", &Ops{Ops: []Op{{Seq: 1, Kind: OpOrphan, Path: "o"}}}, "01 01 0d 00 00 01 6f"},
 }

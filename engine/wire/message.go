@@ -24,7 +24,11 @@ const (
 	MsgHashReply   MsgType = 15
 	MsgListRequest MsgType = 16
 	MsgListReply   MsgType = 17
-	msgTypeEnd             = MsgListReply + 1 // one past the last known type
+	MsgTaskResult  MsgType = 18
+	MsgReadRequest MsgType = 19
+	MsgReadReply   MsgType = 20
+	MsgJobState    MsgType = 21
+	msgTypeEnd             = MsgJobState + 1 // one past the last known type
 )
 
 var msgNames = [msgTypeEnd]string{
@@ -32,7 +36,8 @@ var msgNames = [msgTypeEnd]string{
 	MsgRefuse: "refuse", MsgOps: "ops", MsgAck: "ack", MsgError: "error", MsgPing: "ping",
 	MsgPong: "pong", MsgControl: "control", MsgStatRequest: "stat-request",
 	MsgStatReply: "stat-reply", MsgHashRequest: "hash-request", MsgHashReply: "hash-reply",
-	MsgListRequest: "list-request", MsgListReply: "list-reply",
+	MsgListRequest: "list-request", MsgListReply: "list-reply", MsgTaskResult: "task-result",
+	MsgReadRequest: "read-request", MsgReadReply: "read-reply", MsgJobState: "job-state",
 }
 
 func (t MsgType) String() string {
@@ -91,6 +96,14 @@ func New(t MsgType) Message {
 		return &ListRequest{}
 	case MsgListReply:
 		return &ListReply{}
+	case MsgTaskResult:
+		return &TaskResult{}
+	case MsgReadRequest:
+		return &ReadRequest{}
+	case MsgReadReply:
+		return &ReadReply{}
+	case MsgJobState:
+		return &JobState{}
 	}
 	return nil
 }

@@ -85,7 +85,13 @@ func TestMalformedPayloads(t *testing.T) {
 		{"bool not 0 or 1", MsgListReply, "01 00 02", ErrBadValue},
 		{"unknown file type", MsgListReply, "01 01 0178 09 00", ErrBadValue},
 		{"unknown hash algorithm", MsgHashRequest, "01 0166 02 00 00 00", ErrBadValue},
-		{"unknown control action", MsgControl, "08 00", ErrBadValue},
+		{"unknown control action", MsgControl, "09 00", ErrBadValue},
+		{"unknown task outcome", MsgTaskResult, "01 04 00", ErrBadValue},
+		{"zero task outcome", MsgTaskResult, "01 00 00", ErrBadValue},
+		{"read over the limit", MsgReadRequest, "01 01 66 00 8080c002", ErrBadValue},
+		{"read at a negative offset", MsgReadRequest, "01 01 66 01 01", ErrBadValue},
+		{"read data over the limit", MsgReadReply, "01 01 00 00 8080c002", ErrFieldTooLong},
+		{"unknown job flag", MsgJobState, "02", ErrBadValue},
 		{"zero control action", MsgControl, "00 00", ErrBadValue},
 	}
 	for _, c := range cases {

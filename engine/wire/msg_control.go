@@ -70,13 +70,18 @@ const (
 	ControlMirrorPause        ControlAction = 5
 	ControlMirrorResume       ControlAction = 6
 	ControlMirrorStop         ControlAction = 7
-	controlActionEnd                        = ControlMirrorStop + 1
+	// ControlRestoreResolved tells the target that the source's copy and
+	// the target's agree again (restored from the target, or remirrored
+	// over it): the target clears Restore Required.
+	ControlRestoreResolved ControlAction = 8
+	controlActionEnd                     = ControlRestoreResolved + 1
 )
 
 var controlNames = [controlActionEnd]string{
 	ControlPauseTarget: "pause-target", ControlResumeTarget: "resume-target",
 	ControlPauseTransmission: "pause-transmission", ControlResumeTransmission: "resume-transmission",
 	ControlMirrorPause: "mirror-pause", ControlMirrorResume: "mirror-resume", ControlMirrorStop: "mirror-stop",
+	ControlRestoreResolved: "restore-resolved",
 }
 
 func (a ControlAction) String() string {

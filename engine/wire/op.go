@@ -19,12 +19,13 @@ const (
 	OpHardlink OpKind = 10 // create NewPath as a hard link to the existing Path
 	OpTask     OpKind = 11 // run task command Data on the target, in stream order
 	OpMark     OpKind = 12 // stream marker (Path names it: "mirror-start", "mirror-end", ...); applies nothing
+	OpOrphan   OpKind = 13 // Path exists on the target only: remove or move it per the target's orphan settings, and count it
 )
 
 var opNames = map[OpKind]string{
 	OpCreate: "create", OpWrite: "write", OpTruncate: "truncate", OpAttr: "attr",
 	OpRename: "rename", OpDelete: "delete", OpMkdir: "mkdir", OpRmdir: "rmdir",
-	OpSymlink: "symlink", OpHardlink: "hardlink", OpTask: "task", OpMark: "mark",
+	OpSymlink: "symlink", OpHardlink: "hardlink", OpTask: "task", OpMark: "mark", OpOrphan: "orphan",
 }
 
 func (k OpKind) String() string {

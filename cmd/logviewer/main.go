@@ -1,12 +1,55 @@
-// Command logviewer is the reference's LOGVIEWER utility.
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "logviewer: not implemented yet")
-	os.Exit(1)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
+
+// run is the whole utility, for tests: it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args)
+	if err == nil && o.help {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if err == nil {
+		err = view(ctx, o, stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "logviewer:", err)
+		if c := catalog.CodeOf(err); c == catalog.CodeInvalidCommand || c == catalog.CodeInvalidOption {
+			fmt.Fprint(stderr, usage)
+		}
+		if c := catalog.CodeOf(err); c > 0 && c < 256 {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+const usage = `Usage: LOGVIEWER [-PATH <path>] [-TYPE <number>] [-INCLUDE <list>] [-EXCLUDE <list>]
+                 [-NODATE] [-NOTIME] [-NOPID] [-NOTID] [-NOSEQ] [-NOTYPE] [-NOID] [-HELP]
+  -PATH     the log file (or the directory of the dtlog series); default: LogDir
+  -TYPE     1 shows warning and error messages, 2 (the default) information messages too
+  -INCLUDE  show only these message IDs
+  -EXCLUDE  leave these message IDs out
+  <list>    IDs and ID ranges separated by commas, no spaces: 200,400-500,10000-15000
+  -NODATE -NOTIME -NOPID -NOTID -NOSEQ -NOTYPE -NOID
+            leave that column out
+  -HELP     show this help
+Options are not case-sensitive. Press Ctrl-C to exit.
+`

@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -109,6 +110,10 @@ func (a *Applier) runTask(ctx context.Context, op *wire.Op) {
 		return
 	}
 	if err := a.opts.RunTask(ctx, op.Data); err != nil {
+		if errors.Is(err, ErrTaskIgnored) {
+			a.counters.TasksIgnored.Add(1)
+			return
+		}
 		a.counters.TasksFailed.Add(1)
 		return
 	}

@@ -8,6 +8,10 @@ import "errors"
 // NeedsMirror reports that the target has diverged.
 var ErrDropped = errors.New("operation dropped")
 
+// ErrTaskIgnored is what a RunTask hook returns for a task it did not run
+// because task processing is disabled: counted as ignored, not failed.
+var ErrTaskIgnored = errors.New("task commands are disabled")
+
 // errInvalidOp marks ops that are malformed in themselves (unknown kind,
 // negative offset, empty symlink target): refused like unsafe paths.
 var errInvalidOp = errors.New("invalid operation")

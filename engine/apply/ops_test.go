@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -69,19 +70,24 @@ func TestTasks(t *testing.T) {
 		o := testOptions()
 		o.RunTask = func(_ context.Context, cmd []byte) error {
 			ran = append(ran, string(cmd))
-			if string(cmd) == "fail" {
+			switch string(cmd) {
+			case "fail":
 				return errors.New("exit 1")
+			case "disabled":
+				return fmt.Errorf("task %q: %w", cmd, ErrTaskIgnored)
 			}
 			return nil
 		}
 		return o
 	}())
-	mustApply(t, b, wire.Op{Kind: wire.OpTask, Data: []byte("ok")}, wire.Op{Kind: wire.OpTask, Data: []byte("fail")})
+	mustApply(t, b, wire.Op{Kind: wire.OpTask, Data: []byte("ok")}, wire.Op{Kind: wire.OpTask, Data: []byte("fail")},
+		wire.Op{Kind: wire.OpTask, Data: []byte("disabled")})
 	if a.Counters().TasksIgnored.Load() != 1 {
 		t.Fatal("task without a runner not counted as ignored")
 	}
 	c := b.Counters().Snapshot()
-	if !slices.Equal(ran, []string{"ok", "fail"}) || c.TasksSucceeded != 1 || c.TasksFailed != 1 {
+	if !slices.Equal(ran, []string{"ok", "fail", "disabled"}) || c.TasksSucceeded != 1 || c.TasksFailed != 1 ||
+		c.TasksIgnored != 1 {
 		t.Fatalf("ran %v counters %+v", ran, c)
 	}
 }

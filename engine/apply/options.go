@@ -40,7 +40,8 @@ type Options struct {
 	// "Double-Take"), synchronously on the applying goroutine: it must
 	// not block and must not call back into the Applier.
 	OnEvent func(id int, args ...string)
-	// RunTask runs an OpTask command; nil ignores tasks (TasksIgnored).
+	// RunTask runs an OpTask command; nil ignores tasks (TasksIgnored), as
+	// does an error wrapping ErrTaskIgnored.
 	RunTask func(ctx context.Context, command []byte) error
 }
 

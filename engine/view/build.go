@@ -152,8 +152,6 @@ func (b *builder) conn(c ConnInput, name string) (Field, bool) {
 		return text(c.ReplicationStatus)
 	case "intermediate queue (bytes)":
 		return number(c.QueueBytes)
-	case "disk queue (bytes)":
-		return number(c.DiskQueueBytes)
 	case "connected since":
 		return when(c.ConnectedSince)
 	case "bandwidth limit (kbps)":

@@ -50,9 +50,8 @@ type ConnInput struct {
 	// Counters is the connection's statistics block.
 	Counters stats.Instance
 	// QueueBytes is the memory the connection's queue holds (Intermediate
-	// queue); DiskQueueBytes what it spilled to disk.
-	QueueBytes     int64
-	DiskQueueBytes int64
+	// queue); the catalog files the server-wide total, not this.
+	QueueBytes int64
 }
 
 // SetInput is one replication set.

@@ -3,13 +3,31 @@ package elasticsearch
 import (
 	"context"
 	"sync"
+
+	"github.com/dtrep/dtrep/engine/events"
 )
 
 // doc is one document waiting for delivery.
 type doc struct {
-	index    string
+	index string
+	// body is the rendered document; nil for an event not rendered yet
+	// (ev): rendering waits for the delivery goroutine so that taking an
+	// event off the hub's subscription costs next to nothing.
 	body     []byte
+	ev       *events.Event
 	attempts int // deliveries tried so far
+}
+
+// size approximates the memory a waiting document holds.
+func (d doc) size() int64 {
+	if d.body != nil || d.ev == nil {
+		return int64(len(d.body))
+	}
+	n := len(d.ev.Message) + len(d.ev.Job) + len(d.ev.RepSet) + len(d.ev.Peer)
+	for _, a := range d.ev.Args {
+		n += len(a)
+	}
+	return int64(n)
 }
 
 // buffer is the bounded queue between the engine's side (event and
@@ -47,7 +65,7 @@ func (b *buffer) push(d doc) bool {
 	}
 	b.ring[(b.head+b.n)%len(b.ring)] = d
 	b.n++
-	b.bytes += int64(len(d.body))
+	b.bytes += d.size()
 	b.mu.Unlock()
 	b.signal()
 	return ok
@@ -67,7 +85,7 @@ func (b *buffer) pushFront(d doc) bool {
 	b.head = (b.head - 1 + len(b.ring)) % len(b.ring)
 	b.ring[b.head] = d
 	b.n++
-	b.bytes += int64(len(d.body))
+	b.bytes += d.size()
 	b.mu.Unlock()
 	b.signal()
 	return true
@@ -85,7 +103,7 @@ func (b *buffer) popLocked() doc {
 	b.ring[b.head] = doc{} // let the body be collected
 	b.head = (b.head + 1) % len(b.ring)
 	b.n--
-	b.bytes -= int64(len(d.body))
+	b.bytes -= d.size()
 	return d
 }
 

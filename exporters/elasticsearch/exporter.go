@@ -125,14 +125,17 @@ func (e *Exporter) Run(ctx context.Context) error {
 	return nil
 }
 
-// collectEvents turns events into documents until ctx ends. It never
-// waits on anything but the subscription: the buffer push cannot block.
+// collectEvents moves events from the subscription to the buffer until ctx
+// ends. It never waits on anything but the subscription (the buffer push
+// cannot block) and does no work per event beyond the push, so the hub's
+// small buffer rarely fills and the overflow policy, not the hub, decides
+// what a slow cluster costs.
 func (e *Exporter) collectEvents(ctx context.Context) {
 	index := EventsStream(e.cfg.Namespace)
 	for {
 		select {
 		case ev := <-e.sub.C():
-			e.buf.push(doc{index: index, body: e.docs.event(ev)})
+			e.buf.push(doc{index: index, ev: &ev})
 		case <-ctx.Done():
 			return
 		}
@@ -177,9 +180,13 @@ func (e *Exporter) pump(ctx context.Context, bi esutil.BulkIndexer) {
 	}
 }
 
-// add hands one document to the indexer; a document it refuses (the
-// context ended) goes back to the buffer.
+// add hands one document to the indexer, rendering it first if it is an
+// event; a document the indexer refuses (the context ended) goes back to
+// the buffer.
 func (e *Exporter) add(ctx context.Context, bi esutil.BulkIndexer, d doc) error {
+	if d.body == nil && d.ev != nil {
+		d.body, d.ev = e.docs.event(*d.ev), nil
+	}
 	err := bi.Add(ctx, esutil.BulkIndexerItem{
 		Index:  d.index,
 		Action: "create", // the only action a data stream takes

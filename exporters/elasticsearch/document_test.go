@@ -29,10 +29,10 @@ type decoded struct {
 			Params           map[string]string `json:"params"`
 			RequiredAction   string            `json:"required_action"`
 		} `json:"event"`
-		Connection     struct{ ID int }     `json:"connection"`
+		Connection     struct{ ID int }      `json:"connection"`
 		Job            struct{ Name string } `json:"job"`
 		ReplicationSet struct{ Name string } `json:"replication_set"`
-		Peer           string               `json:"peer"`
+		Peer           string                `json:"peer"`
 	} `json:"dtrep"`
 }
 

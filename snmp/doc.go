@@ -12,4 +12,15 @@
 //
 // The sub-agent needs no SNMP agent to start: it keeps reconnecting, and
 // the server runs normally meanwhile.
+//
+// net-snmp's snmpd serves it with these lines in snmpd.conf (the socket is
+// SNMPAgentXAddress; trap2sink and informsink say where snmpd forwards the
+// notifications):
+//
+//	master agentx
+//	agentXSocket unix:/var/agentx/master
+//	trap2sink MANAGER public
+//
+// Managers load DT-MIB from mib/dt.mib, or from dtrep snmp mib when
+// SNMPEnterpriseOID is not the default.
 package snmp

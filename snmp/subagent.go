@@ -128,6 +128,10 @@ func (s *SubAgent) Run(ctx context.Context) error {
 	return nil
 }
 
+// refresher rebuilds the served table every refresh period while a
+// session with the master is registered, and at once when one is: without
+// a master nobody reads the table, and a server with SNMP enabled but no
+// snmpd should not copy a thousand connection blocks a second for nothing.
 func (s *SubAgent) refresher(ctx context.Context) {
 	t := time.NewTicker(s.refresh)
 	defer t.Stop()
@@ -135,8 +139,21 @@ func (s *SubAgent) refresher(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-			s.rebuild()
+		case <-s.agent.Ready():
+		}
+		s.rebuild()
+		for registered := true; registered; {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				select {
+				case <-s.agent.Ready():
+					s.rebuild()
+				default:
+					registered = false
+				}
+			}
 		}
 	}
 }

@@ -54,7 +54,7 @@ func (h *handler) Get(_ context.Context, oid value.OID) (value.OID, pdu.Variable
 		return e.oid, e.typ, e.val, nil
 	}
 	for _, o := range t.objects {
-		if len(oid) > len(o) && value.CompareOIDs(oid[:len(o)], o) == 0 {
+		if len(oid) >= len(o) && value.CompareOIDs(oid[:len(o)], o) == 0 {
 			return oid, pdu.VariableTypeNoSuchInstance, nil, nil
 		}
 	}

@@ -97,6 +97,10 @@ func TestTableValues(t *testing.T) {
 	if typ, _ := get(t, h, instance(t, l, "dtconBytesTx", 8)); typ != pdu.VariableTypeNoSuchInstance {
 		t.Errorf("missing row: %s", typ)
 	}
+	scalar := instance(t, l, "dtLoginCount", 0)
+	if typ, _ := get(t, h, scalar[:len(scalar)-1]); typ != pdu.VariableTypeNoSuchInstance {
+		t.Errorf("object without its instance: %s", typ)
+	}
 	if typ, _ := get(t, h, value.OID{1, 3, 6, 1, 4, 1, 32473, 9, 9}); typ != pdu.VariableTypeNoSuchObject {
 		t.Errorf("outside the module: %s", typ)
 	}

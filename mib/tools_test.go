@@ -23,7 +23,7 @@ func needTool(t *testing.T, name string) string {
 }
 
 // ietfDir is the directory of the IETF base modules (SNMPv2-SMI...), which
-// Debian does not ship: ../shared/mibs/ietf beside the repository.
+// Debian does not ship: mib/ietf in the repository.
 func ietfDir(t *testing.T) string {
 	t.Helper()
 	dir, err := filepath.Abs(".")
@@ -40,7 +40,7 @@ func ietfDir(t *testing.T) string {
 		}
 		dir = parent
 	}
-	ietf := filepath.Join(filepath.Dir(dir), "shared", "mibs", "ietf")
+	ietf := filepath.Join(dir, "mib", "ietf")
 	if _, err := os.Stat(filepath.Join(ietf, "SNMPv2-SMI.txt")); err != nil {
 		t.Fatalf("IETF base modules not found: %v", err)
 	}

@@ -44,8 +44,8 @@ func needTool(t testing.TB, name string) string {
 	return p
 }
 
-// ietfDir is ../shared/mibs/ietf beside the repository: the IETF modules
-// Debian does not ship.
+// ietfDir is mib/ietf in the repository: the IETF modules Debian does not
+// ship.
 func ietfDir(t testing.TB) string {
 	t.Helper()
 	dir, _ := filepath.Abs(".")
@@ -58,7 +58,7 @@ func ietfDir(t testing.TB) string {
 		}
 		dir = filepath.Dir(dir)
 	}
-	ietf := filepath.Join(filepath.Dir(dir), "shared", "mibs", "ietf")
+	ietf := filepath.Join(dir, "mib", "ietf")
 	if _, err := os.Stat(filepath.Join(ietf, "SNMPv2-MIB.txt")); err != nil {
 		t.Fatalf("IETF MIB modules: %v", err)
 	}

@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server"
@@ -46,20 +48,33 @@ func runServer(ctx context.Context, opts server.Options, socket string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 2+len(exporterStarters))
+	// Exporters run under their own context, cancelled only after the
+	// server stopped, so they can still deliver its last events (kernel
+	// stopped) before the process exits.
+	expCtx, expCancel := context.WithCancel(context.Background())
+	defer expCancel()
+	var exporters sync.WaitGroup
 	for _, prepare := range exporterStarters {
 		run, err := prepare(srv, opts.Settings)
 		if err != nil {
 			return err
 		}
 		if run != nil {
+			exporters.Add(1)
 			go func() {
-				if err := run(ctx); err != nil && ctx.Err() == nil {
+				defer exporters.Done()
+				if err := run(expCtx); err != nil && expCtx.Err() == nil {
 					errc <- err
 				}
 			}()
 		}
 	}
-	go func() { errc <- srv.Serve(ctx) }()
+	served := make(chan error, 1)
+	go func() {
+		err := srv.Serve(ctx)
+		served <- err
+		errc <- err
+	}()
 	if socket != "" {
 		if err := os.MkdirAll(filepath.Dir(socket), 0o755); err != nil {
 			return fmt.Errorf("management socket: %w", err)
@@ -73,8 +88,25 @@ func runServer(ctx context.Context, opts server.Options, socket string) error {
 	}
 	err = <-errc
 	cancel()
+	if serr := <-served; err == nil {
+		err = serr
+	}
+	expCancel()
+	waitTimeout(&exporters, exporterDrain)
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
 	return err
+}
+
+// exporterDrain bounds how long a stopping server waits for its exporters.
+const exporterDrain = 5 * time.Second
+
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
 }

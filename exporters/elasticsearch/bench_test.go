@@ -1,0 +1,61 @@
+//go:build linux
+
+package elasticsearch
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/dtrep/dtrep/engine/events"
+)
+
+// BenchmarkDeliveryToVictoriaLogs reports the events per second the
+// exporter delivers to a real VictoriaLogs, from Raise to the store's
+// acknowledgement.
+func BenchmarkDeliveryToVictoriaLogs(b *testing.B) {
+	vl := startVictoriaLogs(b)
+	eng := newFakeEngine()
+	cfg := vl.config()
+	cfg.BufferSize = max(b.N, 100)
+	exp, err := New(eng, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); exp.Run(ctx) }()
+	b.Cleanup(func() { cancel(); <-done })
+
+	conn := events.Context{ConnID: 1, Job: "bench", RepSet: "bench-set", Peer: "10.0.0.2:6320"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := range b.N {
+		eng.hub.Raise(events.SourceEngine, 4016, conn, "10.0.0.2", "10.0.0.2:6320", "bench-set", strconv.Itoa(i))
+		// Stay within the hub's subscription buffer: the benchmark
+		// measures delivery, not what a burst larger than it loses.
+		if i%1024 == 1023 {
+			for len(exp.sub.C()) > subscriptionSize/2 {
+				time.Sleep(100 * time.Microsecond)
+			}
+		}
+	}
+	for {
+		c := exp.Counters()
+		if c[CounterSent]+c[CounterFailed]+c[CounterDropped]+c[CounterEventsLost] >= int64(b.N) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	c := exp.Counters()
+	if c[CounterSent] != int64(b.N) {
+		b.Errorf("sent %d of %d: %v", c[CounterSent], b.N, c)
+	}
+	b.ReportMetric(float64(c[CounterSent])/elapsed.Seconds(), "events/s")
+}

@@ -245,8 +245,10 @@ func TestOutageLongerThanBuffer(t *testing.T) {
 	if !strings.Contains(joined, `"param4":"n`+strconv.Itoa(outage)+`"`) {
 		t.Error("newest outage document lost")
 	}
-	if strings.Contains(joined, `"param4":"n1"}`) {
-		t.Error("oldest outage document kept although the buffer overflowed")
+	// What survives the outage is the buffer and the one batch in the
+	// indexer's hands, not the outage's 5,000 documents.
+	if n := strings.Count(joined, `"param4":"n`); n > outage/10 {
+		t.Errorf("%d documents stored after an outage with a buffer of %d", n, bufSize)
 	}
 	c = r.exp.Counters()
 	total := int64(outage + 5)

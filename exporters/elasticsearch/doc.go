@@ -22,17 +22,29 @@
 // # Delivery
 //
 // The engine never waits for Elasticsearch. A subscription of the event hub
-// (which drops, and counts, what its buffer cannot take) feeds a bounded
-// in-memory buffer; when the buffer is full ElasticsearchOverflowPolicy
-// drops the oldest or the newest document and counts it. One goroutine moves
-// documents from the buffer into an esutil.BulkIndexer, which batches them by
+// (which drops, and counts, what its buffer cannot take) is drained at once
+// into a bounded in-memory buffer of ElasticsearchBufferSize documents; when
+// the buffer is full ElasticsearchOverflowPolicy drops the oldest or the
+// newest document and counts it. One goroutine renders documents and moves
+// them from the buffer into an esutil.BulkIndexer, which batches them by
 // ElasticsearchFlushBytes and ElasticsearchFlushInterval. The client repeats
-// a bulk request answered 429, 502, 503 or 504 with exponential backoff; when
-// that is not enough the request's documents go back to the front of the
-// buffer and delivery pauses, backing off, so an outage costs the oldest
-// documents only once the buffer overflows. Items the cluster rejects one by
-// one are retried when the rejection is 429 or 5xx (up to maxAttempts) and
-// counted as failed otherwise.
+// a bulk request answered 429, 500, 502, 503 or 504 (or lost to a network
+// error) with exponential backoff; when that is not enough the request's
+// documents go back to the front of the buffer and delivery pauses, backing
+// off up to 30 seconds, so an outage costs documents only once the buffer
+// overflows. A request refused as a whole for another reason (401, 403: a
+// credential problem) is treated the same way: the documents wait for the
+// operator to fix it. Items the cluster rejects one by one are retried when
+// the rejection is 429 or 5xx (up to maxAttempts) and counted as failed
+// otherwise (a mapping conflict will not go away).
+//
+// # Own counters
+//
+// Exporter.Counters returns the exporter's counters (documents sent,
+// failed, retried, dropped; events lost at the hub; buffer depth and bytes;
+// bulk requests, their repetitions and failures) by the names SelfCounters
+// lists with their kind, unit, help and Prometheus name. The statistics
+// documents carry them too (dtrep.scope "exporter").
 //
 // # Templates
 //

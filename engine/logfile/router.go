@@ -113,6 +113,7 @@ func (r *Router) Serve(ctx context.Context, sub *events.Subscription) error {
 	for {
 		select {
 		case <-ctx.Done():
+			r.drain(sub)
 			return nil
 		case ev := <-sub.C():
 			if n := sub.Dropped(); n > dropped {
@@ -125,6 +126,19 @@ func (r *Router) Serve(ctx context.Context, sub *events.Subscription) error {
 				r.opts.OnError(err)
 			}
 			failing = err != nil
+		}
+	}
+}
+
+// drain writes the events already delivered when Serve is told to stop:
+// the server's last events (service stopped) are raised as it shuts down.
+func (r *Router) drain(sub *events.Subscription) {
+	for {
+		select {
+		case ev := <-sub.C():
+			_ = r.Event(ev)
+		default:
+			return
 		}
 	}
 }

@@ -3,7 +3,6 @@ package elasticsearch
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	es "github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esutil"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/exporters"
 )
@@ -57,7 +57,7 @@ func New(eng exporters.Engine, cfg Config, log *slog.Logger) (*Exporter, error) 
 		return nil, err
 	}
 	if len(cfg.Addresses) == 0 {
-		return nil, errors.New("elasticsearch: no addresses")
+		return nil, catalog.Err(catalog.CodeInvalidParameter, "ElasticsearchAddresses is empty")
 	}
 	cfg = cfg.withDefaults()
 	if log == nil {

@@ -71,6 +71,9 @@ type Connection struct {
 
 	cnt      connCounters
 	ackedSeq atomic.Uint64 // highest sequence the target acknowledged
+
+	ops    opsState // schedules, tasks, verification, orphans, restore (ops.go)
+	opsCnt opsCounters
 }
 
 // connCounters are the live counters of the connection block.
@@ -103,6 +106,7 @@ func New(cfg Config) *Connection {
 	if cfg.InitialMirror != "" {
 		c.st.s.TargetDataState = DataMirrorRequired
 	}
+	c.initOps()
 	c.bindCounters()
 	return c
 }
@@ -128,9 +132,9 @@ func (c *Connection) bindCounters() {
 		n := q.Counts()
 		return n.OpsInRepQueue + n.OpsInMirQueue
 	})
-	s.SetFunc("conState", func() int64 { return int64(c.st.get().ConState) })
+	s.SetFunc("conState", func() int64 { return int64(c.Status().ConState) })
 	s.SetFunc("conMirrorPercent", func() int64 { return int64(c.st.get().MirrorPercent * 10) })
-	s.SetFunc("conBandwidthLimit", func() int64 { return c.cfg.BandwidthKbps })
+	s.SetFunc("conBandwidthLimit", c.bandwidth)
 	s.SetText("conPeerAddress", c.cfg.Target)
 }
 
@@ -138,7 +142,7 @@ func (c *Connection) bindCounters() {
 func (c *Connection) ID() int { return c.cfg.ID }
 
 // Status returns the connection's status words.
-func (c *Connection) Status() Status { return c.st.get() }
+func (c *Connection) Status() Status { return c.overlay(c.st.get()) }
 
 // Queue exposes the queue levels.
 func (c *Connection) Queue() queue.Counts { return c.q.Counts() }
@@ -160,6 +164,8 @@ func (c *Connection) raise(id int, args ...string) {
 
 // Run runs the connection until ctx ends (the job is stopped).
 func (c *Connection) Run(ctx context.Context) error {
+	defer c.stopOps()
+	go c.runSchedules(ctx)
 	repl := newReplicator(c)
 	if err := repl.start(ctx); err != nil {
 		return err
@@ -291,7 +297,7 @@ func (c *Connection) connect(ctx context.Context, reconnect bool) (*session, err
 	wc := wire.NewConn(nc, wire.Options{
 		Compression:     wire.CompressionLevel(c.cfg.Compression),
 		MinCompressSize: int(c.cfg.Settings.Int("MinCompressionFileSize")),
-		BandwidthKbps:   c.cfg.BandwidthKbps,
+		BandwidthKbps:   c.bandwidth(),
 	})
 	hello := wire.Hello{ServerName: c.cfg.ServerName, SetName: c.cfg.Set.Name(),
 		ConnectionID: uint32(c.cfg.ID), SourceAddr: nc.LocalAddr().String(),
@@ -341,7 +347,7 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 		s.send(sctx, c.q, sendLimits{
 			maxOps: 256, maxBytes: 4 << 20,
 			window: func() int { return int(max(1, c.cfg.Settings.Int("SourcePendingAcks"))) },
-			paused: &c.paused, resume: c.resumeCh,
+			paused: &c.paused, held: &c.ops.held, resume: c.resumeCh,
 		}, c.sent)
 	}()
 	go func() { defer wg.Done(); c.keepAlive(sctx, s) }()
@@ -411,6 +417,7 @@ func (c *Connection) sent(batch []*wire.Op) {
 // acked counts what the target acknowledged.
 func (c *Connection) acked(a *wire.Ack) {
 	c.ackedSeq.Store(a.Seq)
+	c.tasksAcked(a.Seq)
 	c.cnt.opsRx.Add(int64(a.Ops))
 	c.cnt.bytesRx.Add(int64(a.Bytes))
 }

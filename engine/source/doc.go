@@ -11,4 +11,21 @@
 //   - session.go: one wire session (send loop, receive loop, requests)
 //   - connection.go: a connection's life: connect, auto-disconnect, reconnect
 //   - status.go: the reference's status words for the connection
+//
+// Operations beyond mirroring and replication share the mirror's slot (one
+// at a time; Mirror Status says which):
+//   - activity.go: start, pause, resume and stop of verification, orphan
+//     removal and restore, with their events
+//   - verify.go: verification by attributes or checksums, the verification
+//     log, fixing differences, retries
+//   - orphans.go: finding what only the target has, removed in stream order
+//   - restore.go: copying the target's data back to the source
+//   - walk.go: the set walk and target queries these share
+//
+// And beside them:
+//   - tasks.go: in-band task commands queued in the stream
+//   - schedule.go: bandwidth periods, transmission windows, recurring
+//     verification
+//   - jobstate.go: the target's Restore Required flag
+//   - ops.go: the state all of these keep on a connection
 package source

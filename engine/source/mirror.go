@@ -175,6 +175,7 @@ type mirror struct {
 func (c *Connection) runMirror(parent context.Context, mode string) {
 	ctx, ok := c.mirrorCtl.begin(parent)
 	if !ok {
+		c.deferMirror(mode)
 		return
 	}
 	defer c.mirrorCtl.end()

@@ -106,6 +106,7 @@ func (s *session) deliver(id uint64, m wire.Message) {
 // acker is told about each acknowledgement.
 type acker interface {
 	acked(a *wire.Ack)
+	notice(m wire.Message) // task results, job state
 }
 
 // receive reads acknowledgements and replies until the session fails.
@@ -126,6 +127,10 @@ func (s *session) receive(q *queue.Queue, a acker) {
 			s.deliver(m.ReqID, m)
 		case *wire.ListReply:
 			s.deliver(m.ReqID, m)
+		case *wire.ReadReply:
+			s.deliver(m.ReqID, m)
+		case *wire.TaskResult, *wire.JobState:
+			a.notice(m)
 		case *wire.Error:
 			if m.ReqID != 0 {
 				s.deliver(m.ReqID, m)
@@ -149,6 +154,7 @@ type sendLimits struct {
 	maxBytes int64
 	window   func() int // SourcePendingAcks, read live
 	paused   *atomic.Bool
+	held     *atomic.Bool // transmission held by the schedule
 	resume   <-chan struct{}
 }
 
@@ -166,7 +172,7 @@ func (s *session) send(ctx context.Context, q *queue.Queue, lim sendLimits, sent
 	}()
 	msg := &wire.Ops{}
 	for {
-		for lim.paused.Load() {
+		for lim.paused.Load() || (lim.held != nil && lim.held.Load()) {
 			select {
 			case <-ctx.Done():
 				return

@@ -62,6 +62,11 @@ type Module struct {
 	logins *atomic.Int64
 
 	openHandles atomic.Int64 // Kernel TargetOpenHandles, summed over sessions
+
+	blk           blocks       // target paths blocked under TGBlockOnConnect (block.go)
+	restore       restoreFlags // replication sets whose copy is Restore Required (restore.go)
+	orphansDirSet atomic.Bool  // event 4069 raised
+	lastPurge     time.Time    // last expiry of moved files (moved.go), under mu
 }
 
 // New prepares the target module.
@@ -76,6 +81,9 @@ func New(cfg Config) *Module {
 	cfg.Stats.Kernel.SetFunc("TargetOpenHandles", m.openHandles.Load)
 	if v := cfg.Settings.String("TargetPaused"); v != "" && v != "0" {
 		m.paused.Store(true)
+	}
+	if err := m.restore.load(filepath.Join(m.durableDir(), "restore-required.json")); err != nil {
+		m.cfg.Log.Warn("Restore Required state not loaded", "err", err)
 	}
 	return m
 }

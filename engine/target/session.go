@@ -33,6 +33,13 @@ type session struct {
 	state   atomic.Value
 	cancel  context.CancelFunc
 
+	// base reaches the target path through the session's own descriptor,
+	// writable while the path is blocked (base_linux.go).
+	base     string
+	baseFile *os.File
+	task     wire.TaskResult // outcome of the task being applied (tasks.go)
+	blocked  bool            // holds a TGBlockOnConnect reference (block.go)
+
 	opsRx, mirRx *atomic.Int64
 	queued       atomic.Int64 // ops received, not yet applied (Ops Remaining)
 	queuedBytes  atomic.Int64
@@ -41,6 +48,9 @@ type session struct {
 
 func (s *session) entry() Entry {
 	ds, _ := s.state.Load().(string)
+	if s.m.restore.has(s.hello.SetName) {
+		ds = DataRestoreRequired
+	}
 	status := "OK"
 	switch {
 	case s.m.paused.Load():
@@ -109,8 +119,12 @@ func (m *Module) handle(parent context.Context, nc net.Conn) {
 			delete(m.jobs, hello.JobID)
 		}
 		m.mu.Unlock()
+		if s.blocked {
+			s.releaseBlock()
+		}
 		s.close()
 	}()
+	s.blocked = s.acquireBlock()
 
 	s.peer = m.cfg.Stats.Target(peerHost(nc.RemoteAddr()))
 	s.peer.SetText("PeerAddress", peerHost(nc.RemoteAddr()))
@@ -121,6 +135,10 @@ func (m *Module) handle(parent context.Context, nc net.Conn) {
 	s.peer.SetFunc("Bytes In Target Queue", func() int64 { return s.queuedBytes.Load() })
 	s.peer.SetFunc("BytesInQueue", func() int64 { return s.queuedBytes.Load() })
 
+	if err := s.sendJobState(); err != nil {
+		m.cfg.Log.Info("source connection ended", "connection", hello.ConnectionID, "source", nc.RemoteAddr(), "err", err)
+		return
+	}
 	if err := s.run(ctx, timeout); err != nil && ctx.Err() == nil {
 		if errors.Is(err, wire.ErrBadChecksum) {
 			m.cfg.Hub.Raise(events.SourceEngine, 4071, s.ctx())
@@ -148,15 +166,24 @@ func (s *session) open(h wire.Hello) error {
 	if err != nil {
 		return catalog.Wrap(catalog.CodeInvalidParameter, err, "job %q", h.JobID)
 	}
+	// A block another session holds on the path is lifted while this one
+	// opens its descriptors, so they reach the writable mount.
+	defer s.m.blk.suspend(h.TargetPath)()
 	opts := apply.DefaultOptions()
 	st := s.m.cfg.Settings
 	opts.RetryInterval = time.Duration(st.Int("TGRetryLocked")) * time.Second
 	opts.RetryLimit = int(st.Int("TGExecutionRetryLimit"))
+	opts.RunTask = s.runTask
 	opts.OnEvent = func(id int, args ...string) {
 		s.m.cfg.Hub.Raise(events.SourceEngine, id, s.ctx(), args...)
 	}
 	a, err := apply.New(h.TargetPath, opts)
 	if err != nil {
+		d.close()
+		return catalog.Wrap(catalog.CodeInvalidParameter, err, "target path %q", h.TargetPath)
+	}
+	if s.baseFile, s.base, err = openBase(h.TargetPath); err != nil {
+		a.Close()
 		d.close()
 		return catalog.Wrap(catalog.CodeInvalidParameter, err, "target path %q", h.TargetPath)
 	}
@@ -167,6 +194,9 @@ func (s *session) open(h wire.Hello) error {
 func (s *session) close() {
 	if s.a != nil {
 		_ = s.a.Close()
+	}
+	if s.baseFile != nil {
+		_ = s.baseFile.Close()
 	}
 	if s.d != nil {
 		_ = s.d.close()
@@ -304,9 +334,17 @@ func (s *session) applyLoop(ctx context.Context, ch <-chan inbound) error {
 			if err := s.reply(m.ReqID, rep, err); err != nil {
 				return err
 			}
+		case *wire.ReadRequest:
+			rep, err := readReply(s.a.Root(), m)
+			if err := s.reply(m.ReqID, rep, err); err != nil {
+				return err
+			}
 		case *wire.Control:
 			// Transmission and mirror controls are the source's; the target
 			// acknowledges nothing for them.
+			if m.Action == wire.ControlRestoreResolved {
+				s.restoreResolved()
+			}
 		case *wire.Error:
 			return fmt.Errorf("source reported: %w", m.Err())
 		default:
@@ -339,7 +377,7 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 		if op.Mirror {
 			s.mirRx.Add(1)
 		}
-		if err := s.a.Apply(ctx, op); err != nil && ctx.Err() != nil {
+		if err := s.apply(ctx, op); err != nil && ctx.Err() != nil {
 			return ops, bytes, err
 		}
 		if s.a.NeedsMirror() {

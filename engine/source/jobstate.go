@@ -1,0 +1,29 @@
+package source
+
+import (
+	"fmt"
+
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// eventRestoreRequired: "%1, however, mirroring and replication have been
+// disabled as a restore is required due to a previous failover."
+const eventRestoreRequired = 4018
+
+// jobState takes the target's standing facts about the job. While the
+// target's copy is Restore Required the target discards mirror and
+// replication ops rather than let the source overwrite it, so the
+// connection says so (4018) and shows Restore Required until a restore or
+// a user's remirror resolves it.
+func (c *Connection) jobState(m *wire.JobState) {
+	req := m.Flags&wire.JobRestoreRequired != 0
+	was := c.ops.restoreReq.Swap(req)
+	switch {
+	case req && !was:
+		a := c.ctxArgs()
+		c.raise(eventRestoreRequired, fmt.Sprintf("Connection %s to %s (%s) for Replication Set %s is established",
+			a[3], a[0], a[1], a[2]))
+	case !req && was:
+		c.cfg.Log.Info("the target no longer requires a restore", "connection", c.cfg.ID)
+	}
+}

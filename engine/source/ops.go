@@ -1,0 +1,102 @@
+package source
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/dtrep/dtrep/engine/schedule"
+	"github.com/dtrep/dtrep/engine/task"
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// Status words of chapter 4 beyond the mirror's own.
+const (
+	MirrorRemovingOrphans = "Removing Orphans"
+	MirrorVerifying       = "Verifying"
+	MirrorRestoring       = "Restoring"
+
+	DataRestoreRequired = "Restore Required"
+)
+
+// opsState is what the operations beyond mirroring and replication keep on
+// a connection: the schedule in effect, the target's Restore Required
+// flag, the running verification, orphan removal or restore, and the
+// tasks waiting for their outcome.
+type opsState struct {
+	sched      atomic.Pointer[schedule.Spec]
+	schedPoke  chan struct{} // a new schedule: apply it now
+	held       atomic.Bool   // outside every transmission window: send nothing
+	restoreReq atomic.Bool   // the target's copy is authoritative (Restore Required)
+	bandwidth  atomic.Int64  // limit in effect, Kbps (the job's or a period's)
+
+	activity atomic.Pointer[activityKind] // running activity; nil when a mirror or nothing runs
+
+	taskMu   sync.Mutex
+	tasks    map[uint64]task.Command // op sequence -> task awaiting its outcome
+	nextTask atomic.Uint64
+
+	stopped atomic.Bool // Run returned: nothing new starts
+
+	verifyMu    sync.Mutex
+	verifyRetry *retryState // the failed verification being retried
+}
+
+// opsCounters are the task counters of the connection block.
+type opsCounters struct {
+	submitted, queued, succeeded, failed, ignored *atomic.Int64
+}
+
+func (c *Connection) initOps() {
+	c.ops.tasks = map[uint64]task.Command{}
+	c.ops.schedPoke = make(chan struct{}, 1)
+	c.ops.bandwidth.Store(c.cfg.BandwidthKbps)
+	s := c.cfg.Stats
+	c.opsCnt = opsCounters{
+		submitted: s.Counter("conTaskCmdsSubmitted"), queued: s.Counter("conTaskCmdsQueued"),
+		succeeded: s.Counter("conTasksSucceeded"), failed: s.Counter("conTasksFailed"),
+		ignored: s.Counter("conTasksIgnored"),
+	}
+}
+
+// bandwidth is the limit in effect, in Kbps (0 Unlimited).
+func (c *Connection) bandwidth() int64 { return c.ops.bandwidth.Load() }
+
+// overlay applies the schedule and the target's state to the status words:
+// transmission held by the schedule is Scheduled (conState 4, 12 with an
+// error; Paused by the user stays Paused), and a target whose copy must be
+// restored shows Restore Required whatever a mirror last set.
+func (c *Connection) overlay(s Status) Status {
+	if c.ops.restoreReq.Load() {
+		s.TargetDataState = DataRestoreRequired
+	}
+	if c.ops.held.Load() {
+		switch s.ConState {
+		case ConActive:
+			s.ConState, s.TransmitMode = ConScheduled, TransmitScheduled
+		case ConError:
+			s.ConState = ConScheduled | ConError
+		}
+	}
+	return s
+}
+
+// notice handles the target's messages that are neither acks nor replies.
+func (c *Connection) notice(m wire.Message) {
+	switch m := m.(type) {
+	case *wire.TaskResult:
+		c.taskResult(m)
+	case *wire.JobState:
+		c.jobState(m)
+	}
+}
+
+// RestoreRequired reports the target's Restore Required flag.
+func (c *Connection) RestoreRequired() bool { return c.ops.restoreReq.Load() }
+
+// stopOps ends what outlives sessions when the connection stops: a pending
+// verification retry, and tasks that will now never run (4201).
+func (c *Connection) stopOps() {
+	c.ops.stopped.Store(true)
+	c.cancelVerifyRetry()
+	c.discardTasks()
+}

@@ -1,0 +1,116 @@
+package source
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/dtrep/dtrep/engine/schedule"
+)
+
+// Events of schedules.
+const (
+	eventBandwidthChanged = 4063 // Bandwidth limit to %1 (%2) has changed to %3.
+	eventBandwidthPeriod  = 4064 // Bandwidth limit to %1 (%2) is now in the "%3" period at %4.
+	eventTransmitStarted  = 4014 // Service has started network transmission.
+	eventTransmitStopped  = 4015 // Service has stopped network transmission.
+)
+
+// SetSchedule replaces the connection's schedule (nil: none). It takes
+// effect at the next ScheduleInterval tick.
+func (c *Connection) SetSchedule(s *schedule.Spec) {
+	if s.Empty() {
+		s = nil
+	}
+	c.ops.sched.Store(s)
+	select {
+	case c.ops.schedPoke <- struct{}{}:
+	default:
+	}
+}
+
+// Schedule is the connection's schedule, nil for none.
+func (c *Connection) Schedule() *schedule.Spec { return c.ops.sched.Load() }
+
+// runSchedules applies the schedule every ScheduleInterval seconds until
+// ctx ends.
+func (c *Connection) runSchedules(ctx context.Context) {
+	var sc scheduler
+	for {
+		c.applySchedule(&sc, time.Now())
+		every := time.Duration(max(1, c.cfg.Settings.Int("ScheduleInterval"))) * time.Second
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-c.ops.schedPoke:
+			t.Stop()
+		}
+	}
+}
+
+// scheduler is what the last tick applied.
+type scheduler struct {
+	period     string
+	nextVerify time.Time
+	verifyFor  *schedule.Verify
+}
+
+func kbpsText(k int64) string {
+	if k <= 0 {
+		return "Unlimited"
+	}
+	return strconv.FormatInt(k, 10) + " Kbps"
+}
+
+func (c *Connection) applySchedule(sc *scheduler, now time.Time) {
+	spec := c.ops.sched.Load()
+	a := c.ctxArgs()
+
+	period, kbps := spec.BandwidthAt(now, c.cfg.BandwidthKbps)
+	if period != sc.period {
+		if period != "" {
+			c.raise(eventBandwidthPeriod, a[0], a[1], period, now.Format(time.ANSIC))
+		}
+		sc.period = period
+	}
+	if old := c.ops.bandwidth.Swap(kbps); old != kbps {
+		if s := c.sess.Load(); s != nil {
+			_ = s.c.SetBandwidth(kbps)
+		}
+		c.raise(eventBandwidthChanged, a[0], a[1], kbpsText(kbps))
+	}
+
+	open := spec.TransmitAt(now)
+	if !open && !c.ops.held.Swap(true) {
+		c.raise(eventTransmitStopped)
+	}
+	if open && c.ops.held.Swap(false) {
+		select {
+		case c.resumeCh <- struct{}{}:
+		default:
+		}
+		c.raise(eventTransmitStarted)
+	}
+
+	var v *schedule.Verify
+	if spec != nil {
+		v = spec.Verify
+	}
+	switch {
+	case v == nil:
+		sc.verifyFor = nil
+	case sc.verifyFor == nil || *sc.verifyFor != *v:
+		// A new recurring verification runs at once, then every EveryMinutes.
+		sc.verifyFor = v
+		sc.nextVerify = now
+		fallthrough
+	case !now.Before(sc.nextVerify):
+		// Busy or disconnected: try again at the next tick.
+		if err := c.StartVerify(VerifyOptions{Checksum: v.Checksum, Fix: v.Fix, Orphans: v.Orphans}); err == nil {
+			sc.nextVerify = now.Add(time.Duration(v.EveryMinutes) * time.Minute)
+		}
+	}
+}

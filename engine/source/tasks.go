@@ -1,0 +1,101 @@
+package source
+
+import (
+	"time"
+
+	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/task"
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// codeNotSupported is chapter 5's "Operation or command is not supported",
+// returned for a task submitted while EnableTaskCmdProcessing is 0.
+const codeNotSupported = 161
+
+// TaskRequest is a task command as the management API submits it.
+type TaskRequest struct {
+	Name    string
+	By      string   // the submitting user
+	Timeout int64    // seconds to wait for it on the target; 0 does not wait
+	Argv    []string // program and arguments
+}
+
+// SubmitTask queues a task command in the replication stream: it runs on
+// the target after every op queued before it has been applied (event 4200,
+// conTaskCmdsSubmitted and conTaskCmdsQueued). With EnableTaskCmdProcessing
+// 0 the task is counted as submitted and ignored, and refused with 161.
+func (c *Connection) SubmitTask(r TaskRequest) (task.Command, error) {
+	c.opsCnt.submitted.Add(1)
+	cmd := task.Command{ID: c.ops.nextTask.Add(1), Name: r.Name, From: c.cfg.ServerName, By: r.By,
+		At: time.Now().Truncate(time.Second), Timeout: r.Timeout, Argv: r.Argv}
+	if c.cfg.Settings.Int("EnableTaskCmdProcessing") == 0 {
+		c.opsCnt.ignored.Add(1)
+		return cmd, catalog.Err(codeNotSupported, "task commands are disabled (EnableTaskCmdProcessing is 0)")
+	}
+	data, err := cmd.Encode()
+	if err != nil {
+		c.opsCnt.ignored.Add(1)
+		return cmd, catalog.Wrap(catalog.CodeInvalidParameter, err, "task")
+	}
+	op := &wire.Op{Kind: wire.OpTask, Path: cmd.Label(), Data: data, UID: -1, GID: -1}
+	// Under the builder's lock, so the task lands between whole files.
+	c.b.mu.Lock()
+	seq := c.q.Push(op)
+	if seq != 0 {
+		c.ops.taskMu.Lock()
+		c.ops.tasks[seq] = cmd
+		c.ops.taskMu.Unlock()
+	}
+	c.b.mu.Unlock()
+	if seq == 0 {
+		c.opsCnt.ignored.Add(1)
+		return cmd, catalog.Err(catalog.CodeMemoryLow, "the queue refused the task")
+	}
+	c.opsCnt.queued.Add(1)
+	c.raise(task.EventSubmitted, cmd.SubmittedArgs()...)
+	return cmd, nil
+}
+
+// taskResult counts what the target did with a task.
+func (c *Connection) taskResult(m *wire.TaskResult) {
+	c.ops.taskMu.Lock()
+	_, ok := c.ops.tasks[m.Seq]
+	delete(c.ops.tasks, m.Seq)
+	c.ops.taskMu.Unlock()
+	if !ok {
+		return // a task resent after a reconnect, already counted
+	}
+	switch m.Outcome {
+	case wire.TaskSucceeded:
+		c.opsCnt.succeeded.Add(1)
+	case wire.TaskFailed:
+		c.opsCnt.failed.Add(1)
+	case wire.TaskIgnored:
+		c.opsCnt.ignored.Add(1)
+	}
+}
+
+// tasksAcked forgets tasks the target made durable without telling their
+// outcome (its result was lost with a session): they will not run again,
+// so they are neither pending nor discarded.
+func (c *Connection) tasksAcked(seq uint64) {
+	c.ops.taskMu.Lock()
+	defer c.ops.taskMu.Unlock()
+	for s := range c.ops.tasks {
+		if s <= seq {
+			delete(c.ops.tasks, s)
+		}
+	}
+}
+
+// discardTasks raises 4201 for every task that will never run: the
+// connection is stopping with them still queued.
+func (c *Connection) discardTasks() {
+	c.ops.taskMu.Lock()
+	pending := c.ops.tasks
+	c.ops.tasks = map[uint64]task.Command{}
+	c.ops.taskMu.Unlock()
+	for _, cmd := range pending {
+		c.raise(task.EventDiscarded, cmd.SubmittedArgs()...)
+	}
+}

@@ -20,7 +20,7 @@ type route struct {
 
 func (s *Server) routeTable() []route {
 	m := s.m
-	return []route{
+	return append([]route{
 		{http.MethodGet, "/v1/jobs", false, s.listJobs},
 		{http.MethodPost, "/v1/jobs", true, s.createJob},
 		{http.MethodGet, "/v1/jobs/{name}", false, s.jobStatus},
@@ -40,7 +40,7 @@ func (s *Server) routeTable() []route {
 		{http.MethodDelete, "/v1/view/connections/{id}", true, s.deleteConnection},
 		{http.MethodDelete, "/v1/view/sets/{name}", true, s.deleteReplicationSet},
 		{http.MethodGet, "/v1/logs", false, s.readLogs},
-	}
+	}, s.opsRoutes()...)
 }
 
 // routes builds the mux. Methods are dispatched here rather than by

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/repset"
+	"github.com/dtrep/dtrep/engine/schedule"
 	"github.com/dtrep/dtrep/engine/source"
 )
 
@@ -19,6 +20,9 @@ type job struct {
 	Spec    mgmt.JobSpec `json:"spec"`
 	ID      string       `json:"id"` // stable identity the target keys its state by
 	Enabled bool         `json:"enabled"`
+	// Schedule is the job's bandwidth periods, transmission windows and
+	// recurring verification (ops.go); nil for none.
+	Schedule *schedule.Spec `json:"schedule,omitempty"`
 
 	set    *repset.Set
 	conn   *source.Connection

@@ -116,6 +116,7 @@ func (s *Server) startLocked(j *job, mirror string) {
 		ServerName: s.name, Secret: s.secret, Settings: s.set, Hub: s.hub,
 		Stats: blk, Kernel: s.reg.Kernel, Source: s.reg.Source, Log: s.log,
 	})
+	c.SetSchedule(j.Schedule)
 	ctx, cancel := context.WithCancel(s.ctx)
 	j.conn, j.cancel, j.done, j.connID = c, cancel, make(chan struct{}), id
 	go func() {
@@ -251,7 +252,7 @@ func (s *Server) JobStatus(_ context.Context, name string) (mgmt.JobStatus, erro
 
 // StartMirror starts a mirror of a started job.
 func (s *Server) StartMirror(_ context.Context, name, mode string) error {
-	return s.withConn(name, func(c *source.Connection) error { return c.StartMirror(mode) })
+	return s.withConn(name, func(c *source.Connection) error { return c.StartUserMirror(mode) })
 }
 
 // StopMirror stops a running mirror.

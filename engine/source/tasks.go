@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
@@ -37,6 +38,9 @@ func (c *Connection) SubmitTask(r TaskRequest) (task.Command, error) {
 		c.opsCnt.ignored.Add(1)
 		return cmd, catalog.Wrap(catalog.CodeInvalidParameter, err, "task")
 	}
+	// Changes made before the submission reach the queue first, so the task
+	// sees them applied.
+	_ = c.settle(context.Background())
 	op := &wire.Op{Kind: wire.OpTask, Path: cmd.Label(), Data: data, UID: -1, GID: -1}
 	// Under the builder's lock, so the task lands between whole files.
 	c.b.mu.Lock()

@@ -40,9 +40,9 @@ RSYNCD=$!
 trap 'kill $RSYNCD 2>/dev/null || true' EXIT
 sleep 0.5
 
-dtmirror() { # src dst mode
+dtmirror() { # src dst
   rm -rf "$W/work"
-  "$W/dtbench" -scenario mirror -src "$1" -dst "$2" -work "$W/work" -mode "$3" | awk '{print $2}'
+  "$W/dtbench" -scenario mirror -src "$1" -dst "$2" -work "$W/work" | awk '{print $2}'
 }
 
 printf '%-44s %10s %-22s %10s %7s %s\n' workload dtrep baseline base ratio target
@@ -58,7 +58,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = small ]; then
   fi
   warm "$W/small"
   fresh "$W/rs/small"; t=$(now); rsync -a "$W/small/" "rsync://127.0.0.1:$PORT/bench/small/"; base=$(elapsed "$t")
-  fresh "$W/dt-small"; warm "$W/small"; dt=$(dtmirror "$W/small" "$W/dt-small/replica" full)
+  fresh "$W/dt-small"; warm "$W/small"; dt=$(dtmirror "$W/small" "$W/dt-small/replica")
   printf '%-44s %9.2fs %-22s %9.2fs %7s %s\n' "initial mirror, $SMALL x 4 KiB files" "$dt" "rsync daemon" "$base" "$(ratio "$dt" "$base")" "<= 0.50"
 fi
 
@@ -73,7 +73,7 @@ fi
 if [ -z "$ONLY" ] || [ "$ONLY" = big ]; then
   warm "$W/big"
   fresh "$W/cp"; t=$(now); cp -a "$W/big/big.bin" "$W/cp/"; sync -f "$W/cp/big.bin"; base=$(elapsed "$t")
-  fresh "$W/dt-big"; warm "$W/big"; dt=$(dtmirror "$W/big" "$W/dt-big/replica" full)
+  fresh "$W/dt-big"; warm "$W/big"; dt=$(dtmirror "$W/big" "$W/dt-big/replica")
   printf '%-44s %9.2fs %-22s %9.2fs %7s %s\n' "initial mirror, one $BIG_MB MiB file" "$dt" "cp -a (+sync)" "$base" "$(ratio "$base" "$dt")" ">= 0.80 (throughput)"
 fi
 
@@ -89,7 +89,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = diff ]; then
   mkdir -p "$W/diffsrc"; mv "$W/big/changed.tmp" "$W/diffsrc/big.bin"
   warm "$W/diffsrc"
   t=$(now); rsync -a --inplace "$W/diffsrc/" "rsync://127.0.0.1:$PORT/bench/diff/"; base=$(elapsed "$t")
-  warm "$W/diffsrc"; dt=$(dtmirror "$W/diffsrc" "$W/dt-diff/replica" diff)
+  warm "$W/diffsrc"; dt=$(dtmirror "$W/diffsrc" "$W/dt-diff/replica")
   printf '%-44s %9.2fs %-22s %9.2fs %7s %s\n' "difference mirror, $blocks of $BIG_MB 1 MiB blocks" "$dt" "rsync --inplace" "$base" "$(ratio "$dt" "$base")" "<= 0.60"
   rm -rf "$W/diffsrc"
 fi

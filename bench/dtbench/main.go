@@ -23,13 +23,12 @@ import (
 
 func main() {
 	var (
-		scenario = flag.String("scenario", "mirror", "mirror (time an initial or difference mirror of -src onto -dst) or lag")
+		scenario = flag.String("scenario", "mirror", "mirror (time the mirror a job start runs, of -src onto -dst) or lag")
 		src      = flag.String("src", "", "source tree")
 		dst      = flag.String("dst", "", "replica directory")
 		work     = flag.String("work", "", "directory for server state")
 		rate     = flag.Int("rate", 1000, "lag: writes per second")
 		seconds  = flag.Int("seconds", 10, "lag: how long to write")
-		mode     = flag.String("mode", "diff", "mirror mode of the job start: full, diff or checksum")
 	)
 	flag.Parse()
 	if *src == "" || *dst == "" || *work == "" {
@@ -43,7 +42,7 @@ func main() {
 	defer p.stop()
 	switch *scenario {
 	case "mirror":
-		d, err := p.mirror(*src, *dst, *mode)
+		d, err := p.mirror(*src, *dst)
 		if err != nil {
 			fail(err)
 		}
@@ -112,22 +111,12 @@ func (p *pair) start(src, dst string) error {
 }
 
 // mirror times a job start until its mirror is complete and acknowledged
-// (durable on the target).
-func (p *pair) mirror(src, dst, mode string) (time.Duration, error) {
+// (durable on the target). A job starts with a difference mirror: against
+// an empty replica it sends everything, against a copy only what differs.
+func (p *pair) mirror(src, dst string) (time.Duration, error) {
 	t0 := time.Now()
 	if err := p.start(src, dst); err != nil {
 		return 0, err
-	}
-	if mode != "diff" {
-		// The job starts with a difference mirror; restart it in the mode asked.
-		_ = p.src.StopMirror(context.Background(), "bench")
-		if err := p.waitMirror(); err != nil {
-			return 0, err
-		}
-		t0 = time.Now()
-		if err := p.src.StartMirror(context.Background(), "bench", mode); err != nil {
-			return 0, err
-		}
 	}
 	if err := p.waitMirror(); err != nil {
 		return 0, err

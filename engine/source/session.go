@@ -171,16 +171,28 @@ func (s *session) send(ctx context.Context, q *queue.Queue, lim sendLimits, sent
 		}
 	}()
 	msg := &wire.Ops{}
-	for {
+	// sendable waits while transmission is paused or held by the schedule.
+	sendable := func() bool {
 		for lim.paused.Load() || (lim.held != nil && lim.held.Load()) {
 			select {
 			case <-ctx.Done():
-				return
+				return false
 			case <-lim.resume:
 			}
 		}
+		return true
+	}
+	for {
+		if !sendable() {
+			return
+		}
 		batch, err := q.Take(ctx, lim.maxOps, lim.maxBytes, lim.window())
 		if err != nil {
+			return
+		}
+		// Paused or held while Take waited for ops: the batch waits too
+		// (a lost session resends it from the acknowledgement queue).
+		if !sendable() {
 			return
 		}
 		msg.Ops = msg.Ops[:0]

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -106,4 +107,36 @@ func TestViewDelete(t *testing.T) {
 	if !strings.Contains(calls, "DeleteConnection 2") || !strings.Contains(calls, "DeleteReplicationSet old") {
 		t.Errorf("calls %s", calls)
 	}
+}
+
+func TestViewWatch(t *testing.T) {
+	fake, _, sock := testServer(t)
+	fake.SetView(testView())
+	resetFlags(rootCmd)
+	out := &lockedBuffer{}
+	rootCmd.SetOut(out)
+	rootCmd.SetErr(out)
+	rootCmd.SetArgs([]string{"--socket", sock, "view", "set", "old", "--watch", "--interval", "100ms"})
+	ctx, cancel := context.WithCancel(context.Background())
+	setCmd, _, err := rootCmd.Find([]string{"view", "set"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setCmd.SetContext(ctx)
+	defer setCmd.SetContext(context.Background())
+	done := make(chan error)
+	go func() { done <- rootCmd.Execute() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(out.String(), "Replication set old") < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "--- "); n < 2 || n != strings.Count(out.String(), "Replication set old") {
+		t.Fatalf("watch output:\n%s", out.String())
+	}
+	_, err = runCLI(t, "--socket", sock, "view", "--watch", "--interval", "1ms")
+	wantCode(t, err, catalog.CodeInvalidOption)
 }

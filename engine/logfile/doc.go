@@ -11,7 +11,8 @@
 //
 // Every line has the eight columns the reference lists (date, time, process
 // ID, thread ID, sequence number, type, message ID, text), separated by tabs
-// (Line). The engine log honours LogMessageLevel (Engine). Router subscribes
+// (Line); Log numbers them and fills the process and thread columns, and
+// the engine log honours LogMessageLevel. Router subscribes
 // to the event hub and sends each catalog event to the right logs with its
 // ID; Handler is an slog.Handler so the server's own log lines reach the
 // engine log too.

@@ -2,7 +2,6 @@ package logfile
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -59,16 +58,16 @@ func OpenEngineLog(set Settings) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := newEngine(s, set)
+	e := newLog(s, set)
 	e.seq = lastSeq(s.Current())
 	return e, nil
 }
 
 // NewLog wraps any line sink (a Rolling file for master.log and job logs)
 // with the reference's columns; every class is logged.
-func NewLog(w io.WriteCloser) *Log { return newEngine(w, nil) }
+func NewLog(w io.WriteCloser) *Log { return newLog(w, nil) }
 
-func newEngine(w io.WriteCloser, set Settings) *Log {
+func newLog(w io.WriteCloser, set Settings) *Log {
 	return &Log{w: w, set: set, pid: os.Getpid()}
 }
 
@@ -138,15 +137,4 @@ func lastSeq(path string) uint64 {
 		}
 	}
 	return last
-}
-
-// String names the log for error messages.
-func (e *Log) String() string {
-	switch w := e.w.(type) {
-	case *Series:
-		return w.Current()
-	case *Rolling:
-		return w.path
-	}
-	return fmt.Sprintf("%T", e.w)
 }

@@ -191,7 +191,7 @@ func (s *Server) targetEntries() []view.EntryInput {
 	var gone []view.EntryInput
 	for k, e := range mem.seen {
 		if !live[k] {
-			e.TargetDataState = "Disconnected"
+			e.TargetDataState = view.StatusDisconnected
 			gone = append(gone, e)
 		}
 	}

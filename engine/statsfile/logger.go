@@ -35,10 +35,13 @@ type LoggerOptions struct {
 }
 
 // Logger is statistics logging: while StatsLoggingOn is 1 it writes a
-// snapshot to StatsFileName every StatsWriteInterval minutes (0: every
-// Tick). When the next snapshot would take the file past StatsMaxFileSize,
-// or when logging starts, the file is kept as <name>-old<ext> if
-// SaveStatFile is 1 and overwritten if it is 0, and a new file is begun.
+// snapshot to StatsFileName every StatsWriteInterval minutes. An interval
+// of 0 writes at every Tick, the rate DTStat itself samples at. When the
+// next snapshot would take the file past StatsMaxFileSize, or when logging
+// starts, the file is kept as <name>-old<ext> if SaveStatFile is 1 and
+// overwritten if it is 0, and a new file is begun. The reference calls
+// StatsMaxFileSize a size "in MB" but gives 10485760 as its default, which
+// is 10 MB in bytes: dtrep reads it as bytes.
 type Logger struct {
 	o    LoggerOptions
 	w    *Writer

@@ -47,6 +47,10 @@ type TargetEntry struct {
 	Snapshots []Fields `json:"snapshots"`
 }
 
+// StatusDisconnected is the Target Data State of a target connection entry
+// no connection uses any more.
+const StatusDisconnected = "Disconnected"
+
 // Chapter 4 folder names, as the catalog files its items.
 const (
 	FolderRoot           = "Root items"
@@ -59,7 +63,6 @@ const (
 	itemPath             = "Path"
 	itemAttributes       = "Attributes"
 	snapshotItemFirst    = "Time Taken"
-	statusDisconnected   = "Disconnected"
 	compressionOffWord   = "Off"
 	bandwidthUnlimited   = "Unlimited"
 	yes, no              = "Yes", "No"

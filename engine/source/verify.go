@@ -28,11 +28,8 @@ type VerifyOptions struct {
 // that cannot complete is retried every VerifyRetryInterval minutes, at most
 // VerifyRetryLimit times.
 func (c *Connection) StartVerify(o VerifyOptions) error {
-	if err := c.startVerify(o, &retryState{}); err != nil {
-		return err
-	}
 	c.cancelVerifyRetry() // this one supersedes a failed one waiting to retry
-	return nil
+	return c.startVerify(o, &retryState{})
 }
 
 // retryState counts the attempts of one verification request.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/repset"
 	"github.com/dtrep/dtrep/engine/source"
@@ -76,12 +77,24 @@ func (s *Server) CreateJob(_ context.Context, spec mgmt.JobSpec) error {
 	if _, ok := s.jobs[spec.Name]; ok {
 		return catalog.Err(catalog.CodeJobExists, "job %q", spec.Name)
 	}
-	s.jobs[spec.Name] = &job{Spec: spec, ID: newJobID(), set: set}
+	j := &job{Spec: spec, ID: newJobID(), set: set}
+	s.jobs[spec.Name] = j
 	if err := s.saveJobsLocked(); err != nil {
 		delete(s.jobs, spec.Name)
 		return err
 	}
+	s.jobEvent(6003, j)
 	return nil
+}
+
+// jobType is the job type the management events name: dtrep's jobs protect
+// files and folders.
+const jobType = "Files and Folders"
+
+// jobEvent raises a management service event about a job.
+func (s *Server) jobEvent(id int, j *job) {
+	ctx := events.Context{Job: j.Spec.Name, RepSet: j.Spec.Name, Peer: j.Spec.Target}
+	s.hub.Raise(events.SourceManagement, id, ctx, jobType, j.Spec.Name, j.ID)
 }
 
 // StartJob starts a job's connection with a difference mirror.
@@ -103,6 +116,7 @@ func (s *Server) StartJob(_ context.Context, name string) error {
 		return err
 	}
 	s.startLocked(j, source.MirrorDiffMode)
+	s.jobEvent(6004, j)
 	return nil
 }
 
@@ -161,6 +175,7 @@ func (s *Server) StopJob(_ context.Context, name string) error {
 		return err
 	}
 	s.stop(j)
+	s.jobEvent(6005, j)
 	return nil
 }
 
@@ -196,7 +211,11 @@ func (s *Server) DeleteJob(_ context.Context, name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.jobs, name)
-	return s.saveJobsLocked()
+	if err := s.saveJobsLocked(); err != nil {
+		return err
+	}
+	s.jobEvent(6006, j)
+	return nil
 }
 
 // ListJobs lists every job, sorted by name.

@@ -8,10 +8,12 @@ import (
 	"math/rand"
 	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/settings"
 )
@@ -111,5 +113,27 @@ func TestBandwidthLimit(t *testing.T) {
 	p.waitSynced(t, "bw", 60*time.Second)
 	if d := time.Since(start); d < 1500*time.Millisecond {
 		t.Fatalf("1 MiB at 4000 Kbps took only %s", d)
+	}
+}
+
+// Creating, starting, stopping and deleting a job raise the management
+// service's events 6003 to 6006 with the job's name and ID.
+func TestJobManagementEvents(t *testing.T) {
+	p := startPair(t, nil)
+	sub := p.src.hub.Subscribe(16, func(e events.Event) bool { return e.Source == events.SourceManagement })
+	defer sub.Close()
+	ctx := context.Background()
+	p.createJob(t, "ev", nil)
+	must(t, p.src.StopJob(ctx, "ev"))
+	must(t, p.src.DeleteJob(ctx, "ev"))
+	for _, id := range []int{6003, 6004, 6005, 6006} {
+		select {
+		case e := <-sub.C():
+			if e.ID != id || e.Job != "ev" || !strings.Contains(e.Message, `"ev"`) {
+				t.Fatalf("want event %d for job ev, got %d: %s", id, e.ID, e.Message)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("event %d not raised", id)
+		}
 	}
 }

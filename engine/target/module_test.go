@@ -179,3 +179,40 @@ func TestDurableSequenceAcrossSessions(t *testing.T) {
 		t.Fatal("a job ID with a path separator was accepted")
 	}
 }
+
+// Stopping the target module ends its sessions even while a source is
+// connected and idle.
+func TestServeReturnsWithIdleSource(t *testing.T) {
+	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := catalog.Must()
+	m := New(Config{ServerName: "t", Settings: base, Hub: events.NewHub(cat), Stats: stats.NewRegistry(cat),
+		DataPath: t.TempDir(), Secret: func(wire.Hello) ([]byte, error) { return []byte("s"), nil },
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = m.Serve(ctx, ln) }()
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := wire.NewConn(nc, wire.Options{})
+	defer c.Close()
+	hctx, hcancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer hcancel()
+	if _, err := wire.ClientHandshake(hctx, c, wire.Hello{JobID: "idle", TargetPath: t.TempDir()}, []byte("s")); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return while an idle source was connected")
+	}
+}

@@ -219,6 +219,10 @@ type inbound struct {
 // drained while a batch is being made durable; pings are answered by the
 // receiver directly so a paused target still looks alive.
 func (s *session) run(ctx context.Context, timeout time.Duration) error {
+	// The receiver blocks in Recv and the applier may wait on a paused
+	// target: closing the connection when the server stops ends both.
+	stop := context.AfterFunc(ctx, func() { s.c.Close() })
+	defer stop()
 	ch := make(chan inbound, 64)
 	var rerr error
 	var wg sync.WaitGroup

@@ -74,6 +74,12 @@ func TestMirrorThenLiveWorkload(t *testing.T) {
 	if len(snap.Connections) != 1 || snap.Connections[0].Values["conBytesTx"] == 0 {
 		t.Fatalf("connection counters: %+v", snap.Connections)
 	}
+	cv := snap.Connections[0].Values
+	if cv["SentMirrorBytes"] == 0 || cv["SentReplicationBytes"] == 0 ||
+		cv["SentMirrorBytes"]+cv["SentReplicationBytes"] != cv["conBytesTx"] {
+		t.Fatalf("sent mirror %d + replication %d != conBytesTx %d", cv["SentMirrorBytes"],
+			cv["SentReplicationBytes"], cv["conBytesTx"])
+	}
 	tsnap := p.tgt.reg.Snapshot()
 	if len(tsnap.Targets) != 1 || tsnap.Targets[0].Values["Ops Received"] == 0 {
 		t.Fatalf("target counters: %+v", tsnap.Targets)

@@ -85,6 +85,8 @@ type connCounters struct {
 	repOps, repBytes            *atomic.Int64 // kernel
 	failedMirror, failedRep     *atomic.Int64 // kernel
 	autoDis, autoRe             *atomic.Int64 // source
+	sentMir, sentMirComp        *atomic.Int64 // service view: Sent (Compressed) Mirror (bytes)
+	sentRep, sentRepComp        *atomic.Int64 // service view: Sent (Compressed) Replication (bytes)
 }
 
 // New prepares a connection; Run starts it.
@@ -121,6 +123,8 @@ func (c *Connection) bindCounters() {
 		repOps: k.Counter("RepOpsGenerated"), repBytes: k.Counter("RepBytesGenerated"),
 		failedMirror: k.Counter("FailedMirrorCount"), failedRep: k.Counter("FailedRepCount"),
 		autoDis: src.Counter("autoDisConnects"), autoRe: src.Counter("autoReConnects"),
+		sentMir: s.Counter("SentMirrorBytes"), sentMirComp: s.Counter("SentCompressedMirrorBytes"),
+		sentRep: s.Counter("SentReplicationBytes"), sentRepComp: s.Counter("SentCompressedReplicationBytes"),
 	}
 	q := c.q
 	s.SetFunc("conOpsInRepQueue", func() int64 { return q.Counts().OpsInRepQueue })
@@ -400,18 +404,36 @@ func (c *Connection) keepAlive(ctx context.Context, s *session) {
 
 // sent updates the transmit counters after a batch left.
 func (c *Connection) sent(batch []*wire.Op) {
-	var n int64
+	var mir, all int64
 	for _, op := range batch {
-		n += op.PayloadBytes()
+		all += op.PayloadBytes()
+		if op.Mirror {
+			mir += op.PayloadBytes()
+		}
 	}
 	c.cnt.opsTx.Add(int64(len(batch)))
-	if s := c.sess.Load(); s != nil {
-		cn := s.c.Counters()
-		raw, onWire := int64(cn.BytesSent.Load()), int64(cn.WireBytesSent.Load())
-		c.cnt.bytesTx.Add(raw - s.lastRaw)
-		c.cnt.bytesCompTx.Add(onWire - s.lastWire)
-		s.lastRaw, s.lastWire = raw, onWire
+	s := c.sess.Load()
+	if s == nil {
+		return
 	}
+	cn := s.c.Counters()
+	raw, onWire := int64(cn.BytesSent.Load()), int64(cn.WireBytesSent.Load())
+	dRaw, dWire := raw-s.lastRaw, onWire-s.lastWire
+	s.lastRaw, s.lastWire = raw, onWire
+	c.cnt.bytesTx.Add(dRaw)
+	c.cnt.bytesCompTx.Add(dWire)
+	// The service view splits sent bytes into mirror and replication: a
+	// frame mixes both, so its bytes are shared by payload.
+	mRaw, mWire := dRaw, dWire
+	if all > 0 {
+		mRaw, mWire = dRaw*mir/all, dWire*mir/all
+	} else if !batch[0].Mirror {
+		mRaw, mWire = 0, 0
+	}
+	c.cnt.sentMir.Add(mRaw)
+	c.cnt.sentMirComp.Add(mWire)
+	c.cnt.sentRep.Add(dRaw - mRaw)
+	c.cnt.sentRepComp.Add(dWire - mWire)
 }
 
 // acked counts what the target acknowledged.

@@ -247,7 +247,6 @@ func (r *restorer) file(ctx context.Context, rel string, t wire.StatEntry) error
 		if fsinfo.ModeBits(fi.Mode()) != t.Mode {
 			return os.Chmod(p, fileMode(t.Mode))
 		}
-		r.c.cnt.skipped.Add(t.Size)
 		return nil
 	}
 	// Which blocks to fetch: those whose sums differ, or all.

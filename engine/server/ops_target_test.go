@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/mgmt"
+	"github.com/dtrep/dtrep/engine/server/servertest"
 )
 
 // Blocking events.
@@ -19,6 +20,8 @@ const (
 	evBlockUnavailable = 4301
 	evBlocked          = 4302
 	evUnblocked        = 4304
+	evAlreadyBlocked   = 4306
+	evAlreadyUnblocked = 4307
 )
 
 // TGMoveFilesOnDelete keeps files deleted on the source under
@@ -102,5 +105,34 @@ func TestBlockOnConnect(t *testing.T) {
 	st, _ := p.Src.JobStatus(ctx, "j")
 	if st.TransmitMode != mgmt.TransmitStopped {
 		t.Fatalf("transmit mode %q", st.TransmitMode)
+	}
+}
+
+// A second connection to a blocked path finds it blocked (4306); a block
+// removed behind the target's back is reported already unblocked (4307).
+func TestBlockSharedAndRemoved(t *testing.T) {
+	p := servertest.StartPair(t, servertest.Config{Target: map[string]string{"TGBlockOnConnect": "1"}})
+	w := watchEvents(t, p.Tgt, evBlocked, evAlreadyBlocked, evAlreadyUnblocked, evUnblocked, evBlockUnavailable)
+	ctx := context.Background()
+	p.CreateJob(t, "one", nil)
+	if os.Geteuid() != 0 {
+		w.next(evBlockUnavailable) // mounting needs the privilege
+		return
+	}
+	w.next(evBlocked)
+	other := t.TempDir()
+	p.CreateJob(t, "two", func(s *mgmt.JobSpec) { s.SourcePath = other })
+	w.next(evAlreadyBlocked)
+	if err := syscall.Unmount(p.TgtDir, syscall.MNT_DETACH); err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range []string{"one", "two"} {
+		if err := p.Src.StopJob(ctx, j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.next(evAlreadyUnblocked)
+	if n := w.count(evUnblocked); n != 0 {
+		t.Fatalf("an unmounted path reported unblocked %d times", n)
 	}
 }

@@ -16,7 +16,12 @@ const (
 	eventUnblocked        = 4304 // Target Path %1 has been successfully unblocked
 	eventUnblockFailed    = 4305 // Unblocking of target path: %1 failed. Error Code: %2
 	eventAlreadyBlocked   = 4306 // Target paths for source %1 (%2) Connection id: %3 are already blocked
+	eventAlreadyUnblocked = 4307 // Target paths for source %1 (%2) Connection id: %3 are already unblocked
 )
+
+// errNotBlocked is what unblockPath returns when the path is not mounted
+// over any more (someone removed the block): event 4307.
+var errNotBlocked = errors.New("target path is not blocked")
 
 // errBlockUnavailable is what blockPath returns where the system offers no
 // way to block a path (event 4301).
@@ -119,10 +124,15 @@ func (s *session) releaseBlock() {
 		return
 	}
 	err := unblockPath(path)
-	if err == nil {
+	if err == nil || errors.Is(err, errNotBlocked) {
 		delete(m.blk.paths, path)
 	}
 	m.blk.mu.Unlock()
+	if errors.Is(err, errNotBlocked) {
+		m.cfg.Hub.Raise(events.SourceEngine, eventAlreadyUnblocked, s.ctx(), s.hello.ServerName,
+			s.c.RemoteAddr().String(), s.connID())
+		return
+	}
 	if err != nil {
 		m.cfg.Hub.Raise(events.SourceEngine, eventUnblockFailed, s.ctx(), path, strconv.Itoa(errnoOf(err)))
 		m.cfg.Log.Warn("target path not unblocked", "path", path, "err", err)

@@ -31,6 +31,9 @@ func blockPath(path string) error {
 // not keep the path blocked).
 func unblockPath(path string) error {
 	if err := unix.Unmount(path, unix.MNT_DETACH); err != nil {
+		if errors.Is(err, unix.EINVAL) {
+			return fmt.Errorf("%w: %s: %w", errNotBlocked, path, err)
+		}
 		return fmt.Errorf("unmount %s: %w", path, err)
 	}
 	return nil

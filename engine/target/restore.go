@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
@@ -32,6 +33,7 @@ type restoreFlags struct {
 	mu   sync.Mutex
 	path string
 	sets map[string]bool
+	n    atomic.Int32 // len(sets): the apply path checks it without the lock
 }
 
 func (r *restoreFlags) load(path string) error {
@@ -50,30 +52,35 @@ func (r *restoreFlags) load(path string) error {
 	for _, n := range names {
 		r.sets[n] = true
 	}
+	r.n.Store(int32(len(r.sets)))
 	return nil
 }
 
 func (r *restoreFlags) has(set string) bool {
+	if r.n.Load() == 0 {
+		return false
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.sets[set]
 }
 
-// put records set's flag durably (temp file, fsync, rename).
+// put records set's flag durably (temp file, fsync, rename); the flag
+// changes in memory only once it is on disk.
 func (r *restoreFlags) put(set string, on bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.sets[set] == on {
 		return nil
 	}
-	if on {
-		r.sets[set] = true
-	} else {
-		delete(r.sets, set)
-	}
-	names := make([]string, 0, len(r.sets))
+	names := make([]string, 0, len(r.sets)+1)
 	for n := range r.sets {
-		names = append(names, n)
+		if n != set {
+			names = append(names, n)
+		}
+	}
+	if on {
+		names = append(names, set)
 	}
 	sort.Strings(names)
 	b, _ := json.Marshal(names)
@@ -92,6 +99,12 @@ func (r *restoreFlags) put(set string, on bool) error {
 	if err := os.Rename(tmp, r.path); err != nil {
 		return fmt.Errorf("restore state: %w", err)
 	}
+	if on {
+		r.sets[set] = true
+	} else {
+		delete(r.sets, set)
+	}
+	r.n.Store(int32(len(r.sets)))
 	return nil
 }
 

@@ -27,7 +27,7 @@ func (s *session) keepDeleted(op *wire.Op) {
 		return
 	}
 	src, err := local(s.base, op.Path)
-	if err != nil {
+	if err != nil || op.Path == "" {
 		return // the applier refuses it and says why
 	}
 	root := s.m.movedDir()

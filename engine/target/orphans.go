@@ -2,6 +2,7 @@ package target
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,6 +34,9 @@ const eventOrphansDir = 4069
 func (s *session) orphan(ctx context.Context, op *wire.Op) {
 	st := s.m.cfg.Settings
 	p, err := local(s.base, op.Path)
+	if err == nil && op.Path == "" {
+		err = errors.New("the target path itself is never an orphan")
+	}
 	if err != nil {
 		s.m.cfg.Log.Warn("orphan refused", "path", op.Path, "err", err)
 		return

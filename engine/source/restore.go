@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/blockhash"
@@ -130,6 +131,12 @@ func (r *restorer) list(ctx context.Context, dir string) ([]string, error) {
 			return nil, errors.New("list reply expected")
 		}
 		for _, e := range lr.Entries {
+			if !validName(e.Name) || (len(out) > 0 && path.Base(out[len(out)-1]) >= e.Name) {
+				// A name that is not one path component, or out of the
+				// sorted order a listing has (a repeated name): the
+				// target's listing cannot be trusted with writes.
+				return nil, catalog.Err(catalog.CodeInvalidParameter, "target listed %q in %q", e.Name, dir)
+			}
 			rel := path.Join(dir, e.Name)
 			if e.Type == wire.FileDir {
 				if set.WantDir(rel) {
@@ -188,6 +195,31 @@ func (r *restorer) dir(ctx context.Context, dir string) ([]string, error) {
 	return sub, nil
 }
 
+// validName reports whether a name from the target's listing is one path
+// component.
+func validName(n string) bool {
+	return n != "" && n != "." && n != ".." && !strings.ContainsAny(n, "/\x00")
+}
+
+// local is rel's path on the source, refused when a symlink among its
+// parents leads out of the replication set's root: the restore writes
+// there, and what it writes comes from the target.
+func (r *restorer) local(rel string) (string, error) {
+	p := r.c.abs(rel)
+	root, err := filepath.EvalSymlinks(r.c.cfg.Set.Root())
+	if err != nil {
+		return "", fmt.Errorf("restore: %w", err)
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(p))
+	if err != nil {
+		return "", fmt.Errorf("restore %s: %w", rel, err)
+	}
+	if dir != root && !strings.HasPrefix(dir, root+string(filepath.Separator)) {
+		return "", catalog.Err(catalog.CodeInvalidParameter, "restore %s: a parent leads out of the source path", rel)
+	}
+	return p, nil
+}
+
 // clearFor removes what is at p on the source when it is not of the type
 // the target has there: the target's copy wins.
 func clearFor(p string, want wire.FileType) error {
@@ -205,7 +237,10 @@ func clearFor(p string, want wire.FileType) error {
 }
 
 func (r *restorer) mkdir(rel string, t wire.StatEntry) error {
-	p := r.c.abs(rel)
+	p, err := r.local(rel)
+	if err != nil {
+		return err
+	}
 	if err := clearFor(p, wire.FileDir); err != nil {
 		return err
 	}
@@ -217,7 +252,10 @@ func (r *restorer) mkdir(rel string, t wire.StatEntry) error {
 }
 
 func (r *restorer) symlink(rel string, t wire.StatEntry) error {
-	p := r.c.abs(rel)
+	p, err := r.local(rel)
+	if err != nil {
+		return err
+	}
 	if cur, err := os.Readlink(p); err == nil && cur == t.LinkTarget {
 		return nil
 	}
@@ -237,7 +275,10 @@ func (r *restorer) symlink(rel string, t wire.StatEntry) error {
 
 // file makes the source's rel equal to the target's.
 func (r *restorer) file(ctx context.Context, rel string, t wire.StatEntry) error {
-	p := r.c.abs(rel)
+	p, err := r.local(rel)
+	if err != nil {
+		return err
+	}
 	if err := clearFor(p, wire.FileRegular); err != nil {
 		return err
 	}

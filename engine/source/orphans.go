@@ -107,6 +107,9 @@ func (c *Connection) orphansIn(ctx context.Context, s *session, dir string) (sub
 			return nil, nil, errors.New("list reply expected")
 		}
 		for _, e := range lr.Entries {
+			if !validName(e.Name) {
+				continue // not a name a directory can hold
+			}
 			rel := path.Join(dir, e.Name)
 			isDir := e.Type == wire.FileDir
 			if (isDir && !set.WantDir(rel)) || (!isDir && !set.Matches(rel, false)) {

@@ -126,7 +126,11 @@ func (c *Connection) orphansIn(ctx context.Context, s *session, dir string) (sub
 		if !lr.More || len(lr.Entries) == 0 {
 			return sub, orphans, nil
 		}
-		after = lr.Entries[len(lr.Entries)-1].Name
+		last := lr.Entries[len(lr.Entries)-1].Name
+		if last <= after {
+			return nil, nil, errors.New("the target's listing does not advance")
+		}
+		after = last
 	}
 }
 

@@ -149,7 +149,11 @@ func (r *restorer) list(ctx context.Context, dir string) ([]string, error) {
 		if !lr.More || len(lr.Entries) == 0 {
 			return out, nil
 		}
-		after = lr.Entries[len(lr.Entries)-1].Name
+		last := lr.Entries[len(lr.Entries)-1].Name
+		if last <= after {
+			return nil, catalog.Err(catalog.CodeInvalidParameter, "the target's listing of %q does not advance", dir)
+		}
+		after = last
 	}
 }
 

@@ -22,6 +22,17 @@ func (noAcker) notice(wire.Message) {}
 // fakeTarget answers every ListRequest with entries.
 func fakeTarget(t *testing.T, entries []wire.DirEntry) *session {
 	t.Helper()
+	return fakeLister(t, entries, false)
+}
+
+// fakeTargetMore always says more entries follow.
+func fakeTargetMore(t *testing.T, entries []wire.DirEntry) *session {
+	t.Helper()
+	return fakeLister(t, entries, true)
+}
+
+func fakeLister(t *testing.T, entries []wire.DirEntry, more bool) *session {
+	t.Helper()
 	a, b := net.Pipe()
 	s := newSession(wire.NewConn(a, wire.Options{}), wire.Hello{})
 	go s.receive(queue.New(1), noAcker{})
@@ -33,7 +44,7 @@ func fakeTarget(t *testing.T, entries []wire.DirEntry) *session {
 				return
 			}
 			if lr, ok := m.(*wire.ListRequest); ok {
-				_ = peer.Send(&wire.ListReply{ReqID: lr.ReqID, Entries: entries})
+				_ = peer.Send(&wire.ListReply{ReqID: lr.ReqID, Entries: entries, More: more})
 			}
 		}
 	}()
@@ -71,6 +82,10 @@ func TestRestoreRefusesUnsafeNames(t *testing.T) {
 	}
 	r := restorerFor(t, root, fakeTarget(t, []wire.DirEntry{{Name: "a", Type: wire.FileRegular},
 		{Name: "b", Type: wire.FileDir}}))
+	endless := restorerFor(t, root, fakeTargetMore(t, []wire.DirEntry{{Name: "a", Type: wire.FileRegular}}))
+	if _, err := endless.list(ctx, ""); catalog.CodeOf(err) != catalog.CodeInvalidParameter {
+		t.Fatalf("a listing that never advances was followed: %v", err)
+	}
 	if got, err := r.list(ctx, ""); err != nil || len(got) != 2 {
 		t.Fatalf("a sound listing: %v %v", got, err)
 	}

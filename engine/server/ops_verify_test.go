@@ -170,3 +170,16 @@ func TestVerifyRetries(t *testing.T) {
 		t.Fatalf("%d attempts beyond VerifyRetryLimit", n)
 	}
 }
+
+// ForceVerifyOnMirror verifies after every difference mirror.
+func TestForceVerifyOnMirror(t *testing.T) {
+	p := servertest.StartPair(t, servertest.Config{Source: map[string]string{"ForceVerifyOnMirror": "1"}})
+	w := watchEvents(t, p.Src, evVerifyStart, evVerifyDone)
+	writeFile(t, filepath.Join(p.SrcDir, "a.txt"), "alpha")
+	p.CreateJob(t, "j", nil) // starts with a difference mirror
+	w.next(evVerifyStart)
+	w.next(evVerifyDone)
+	if log := verifyLog(t, p); !strings.Contains(log, "Verified 1 files and 0 directories (5 bytes): 0 different") {
+		t.Fatalf("log:\n%s", log)
+	}
+}

@@ -228,6 +228,7 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 	host := c.ctxArgs()[0]
 	c.raise(4023, host, "("+c.cfg.Target+")", c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID),
 		fmt.Sprintf("%d bytes in %s", m.done, time.Since(start).Round(time.Millisecond)))
+	c.afterMirror(mode)
 }
 
 func (m *mirror) run(ctx context.Context) error {

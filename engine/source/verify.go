@@ -32,6 +32,20 @@ func (c *Connection) StartVerify(o VerifyOptions) error {
 	return c.startVerify(o, &retryState{})
 }
 
+// afterMirror runs a verification after a completed difference mirror
+// when ForceVerifyOnMirror is 1, once the mirror has left the slot.
+func (c *Connection) afterMirror(mode string) {
+	if mode != MirrorDiffMode || c.cfg.Settings.Int("ForceVerifyOnMirror") == 0 {
+		return
+	}
+	go func() {
+		c.mirrorCtl.wait()
+		if err := c.StartVerify(VerifyOptions{}); err != nil {
+			c.cfg.Log.Warn("verification after the difference mirror not started", "connection", c.cfg.ID, "err", err)
+		}
+	}()
+}
+
 // retryState counts the attempts of one verification request.
 type retryState struct {
 	attempts int

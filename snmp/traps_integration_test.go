@@ -109,9 +109,18 @@ func TestNetSNMPTrapsFromReplication(t *testing.T) {
 	proxy.up()
 	n.waitTrap("dttrapConnectionSucceeded", wait, trapFrom(t, 4010, id))
 
-	// The traps no test can cause (failover, licensing, scheduling,
-	// verification, restore, memory pressure, a full target, replication
-	// set changes: the engine raises none of their events yet) go through
+	// A verification, then a restore from the target, of the reconnected job.
+	p.WaitIdle(t, "job1", 60*time.Second)
+	must(t, p.Src.StartActivity(ctx, "job1", mgmt.ActivityVerify, mgmt.ActivityOptions{}))
+	n.waitTrap("dttrapVerificationStart", wait, trapFrom(t, 4058, id))
+	n.waitTrap("dttrapVerificationEnd", wait, trapFrom(t, 4062, id))
+	p.WaitIdle(t, "job1", 60*time.Second)
+	must(t, p.Src.StartActivity(ctx, "job1", mgmt.ActivityRestore, mgmt.ActivityOptions{}))
+	n.waitTrap("dttrapRestoreStarted", wait, trapFrom(t, 4053, id))
+	n.waitTrap("dttrapRestoreComplete", wait, trapFrom(t, 4057, id))
+
+	// The traps this test does not cause (failover, licensing, scheduling,
+	// memory pressure, a full target, replication set changes) go through
 	// the same path from the test hook.
 	caused := map[string]bool{}
 	for _, name := range []string{"dttrapConnectionSucceeded", "dttrapMirrorStart", "dttrapMirrorEnd",
@@ -119,7 +128,8 @@ func TestNetSNMPTrapsFromReplication(t *testing.T) {
 		"dttrapMirrorResume", "dttrapMirrorStop", "dttrapReplicationStop", "dttrapConnectionLost",
 		"dttrapAutoDisconnectEndConnection", "dttrapAutoReconnect", "dttrapConnectionFailed",
 		"dttrapKernelStarted", "dttrapKernelStopped", "dttrapSourceStarted", "dttrapSourceStopped",
-		"dttrapTargetStarted", "dttrapTargetStopped"} {
+		"dttrapTargetStarted", "dttrapTargetStopped", "dttrapVerificationStart", "dttrapVerificationEnd",
+		"dttrapRestoreStarted", "dttrapRestoreComplete"} {
 		caused[name] = true
 	}
 	hooked := 0

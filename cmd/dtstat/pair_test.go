@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -189,7 +190,7 @@ func TestStatisticsFileOfAReplicatingPair(t *testing.T) {
 
 	t.Run("corrupted file", func(t *testing.T) {
 		b, _ := os.ReadFile(srcFile)
-		b[len(b)*3/4] ^= 0x55 // in a snapshot: the schema is near the start
+		b[middleSnapshotOffset(t, b)] ^= 0x55 // inside one snapshot in the middle of the file
 		bad := filepath.Join(t.TempDir(), "bad.sts")
 		os.WriteFile(bad, b, 0o644)
 		out := filepath.Join(t.TempDir(), "bad.csv")
@@ -262,4 +263,28 @@ func readCSVFile(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return readCSV(t, b)
+}
+
+// middleSnapshotOffset walks the records of a statistics file (see the
+// statsfile package documentation: a 16-byte file header, then records of
+// marker, length, CRC and a payload whose first byte is the kind) and
+// returns an offset inside the payload of the middle snapshot (kind 2).
+func middleSnapshotOffset(t *testing.T, b []byte) int {
+	t.Helper()
+	var snaps []int
+	for off := 16; off+12 <= len(b); {
+		n := int(binary.BigEndian.Uint32(b[off+4:]))
+		payload := off + 12
+		if payload+n > len(b) || n == 0 {
+			break
+		}
+		if b[payload] == 2 {
+			snaps = append(snaps, payload+n/2)
+		}
+		off = payload + n
+	}
+	if len(snaps) < 3 {
+		t.Fatalf("only %d snapshots in the file", len(snaps))
+	}
+	return snaps[len(snaps)/2]
 }

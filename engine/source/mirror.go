@@ -243,43 +243,7 @@ func (m *mirror) run(ctx context.Context) error {
 	c.st.update(func(st *Status) { st.MirrorStatus = MirrorInProgress })
 	m.progress()
 
-	root := set.Root()
-	var batch []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == root {
-				return err
-			}
-			c.cnt.failedMirror.Add(1)
-			return nil
-		}
-		if p == root {
-			return nil
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if !set.WantDir(rel) {
-				return fs.SkipDir
-			}
-			if !set.Matches(rel, true) {
-				return nil
-			}
-		} else if !set.Matches(rel, false) {
-			return nil
-		}
-		batch = append(batch, rel)
-		if len(batch) >= statBatch {
-			err := m.batch(ctx, batch)
-			batch = batch[:0]
-			return err
-		}
-		return nil
-	})
-	if err == nil && len(batch) > 0 {
-		err = m.batch(ctx, batch)
-	}
-	if err != nil {
+	if err := c.walkSet(ctx, func(batch []string) error { return m.batch(ctx, batch) }); err != nil {
 		return err
 	}
 	// Directory times last, deepest first, once their entries are in place.
@@ -295,25 +259,15 @@ func (m *mirror) run(ctx context.Context) error {
 // batch mirrors up to statBatch paths: one StatRequest tells what the
 // target has of each.
 func (m *mirror) batch(ctx context.Context, paths []string) error {
-	if err := m.c.mirrorCtl.gate(ctx); err != nil {
-		return err
-	}
 	if err := m.throttle(ctx); err != nil {
 		return err
 	}
 	var have []wire.StatEntry
 	if m.mode != MirrorFullMode {
-		rep, err := m.s.request(ctx, func(id uint64) wire.Message {
-			return &wire.StatRequest{ReqID: id, Paths: append([]string(nil), paths...)}
-		})
-		if err != nil {
-			return fmt.Errorf("stat request: %w", err)
+		var err error
+		if have, err = statTarget(ctx, m.s, paths); err != nil {
+			return err
 		}
-		sr, ok := rep.(*wire.StatReply)
-		if !ok || len(sr.Entries) != len(paths) {
-			return errors.New("stat reply does not match the request")
-		}
-		have = sr.Entries
 	}
 	for i, rel := range paths {
 		var t wire.StatEntry

@@ -74,27 +74,39 @@ func stat(root, rel string) wire.StatEntry {
 	return e
 }
 
+// openRegular opens the regular file rel under root for reading; it returns
+// a nil file (and no error) when rel does not exist or is not a regular
+// file, which queries report as "does not exist".
+func openRegular(root, rel string) (*os.File, os.FileInfo, error) {
+	p, err := local(root, rel)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, nil
+		}
+		return nil, nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, nil
+	}
+	return f, fi, nil
+}
+
 func hashReply(root string, req *wire.HashRequest) (*wire.HashReply, error) {
 	rep := &wire.HashReply{ReqID: req.ReqID, Algo: wire.HashXXH3x128, First: req.First}
 	if req.BlockSize == 0 {
 		return nil, catalog.Err(catalog.CodeInvalidParameter, "hash request with block size 0")
 	}
-	p, err := local(root, req.Path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return rep, nil
-		}
-		return nil, fmt.Errorf("hash %s: %w", req.Path, err)
+	f, fi, err := openRegular(root, req.Path)
+	if err != nil || f == nil {
+		return rep, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		return rep, nil
-	}
 	rep.Exists, rep.Size = true, fi.Size()
 	bs := int64(req.BlockSize)
 	off := int64(req.First) * bs

@@ -186,22 +186,11 @@ func (s *session) restoreResolved() {
 // readReply answers a restore's read of the target's data.
 func readReply(root string, req *wire.ReadRequest) (*wire.ReadReply, error) {
 	rep := &wire.ReadReply{ReqID: req.ReqID}
-	p, err := local(root, req.Path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return rep, nil
-		}
-		return nil, fmt.Errorf("read %s: %w", req.Path, err)
+	f, fi, err := openRegular(root, req.Path)
+	if err != nil || f == nil {
+		return rep, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		return rep, nil
-	}
 	n := max(0, min(int64(req.Length), fi.Size()-req.Offset))
 	buf := make([]byte, n)
 	got, err := f.ReadAt(buf, req.Offset)

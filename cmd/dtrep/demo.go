@@ -44,7 +44,7 @@ func runDemo(ctx context.Context, dir string, out interface{ Write([]byte) (int,
 		}
 		dir = d
 	}
-	for _, d := range []string{"source", "target", "source-data", "target-data"} {
+	for _, d := range []string{"source", "target", "source-data", "target-data", "source-logs", "target-logs"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			return err
 		}
@@ -59,8 +59,14 @@ func runDemo(ctx context.Context, dir string, out interface{ Write([]byte) (int,
 	if err != nil {
 		return err
 	}
-	targetSet := settings.Overlay{Base: base, Over: map[string]string{"DataPath": filepath.Join(dir, "target-data"), "ConnectionSecret": secret}}
-	sourceSet := settings.Overlay{Base: base, Over: map[string]string{"DataPath": filepath.Join(dir, "source-data"), "ConnectionSecret": secret}}
+	// Each server keeps its own state, logs and metrics port; the source,
+	// which runs the job, has the default metrics address.
+	targetSet := settings.Overlay{Base: base, Over: map[string]string{
+		"DataPath": filepath.Join(dir, "target-data"), "LogDir": filepath.Join(dir, "target-logs"),
+		"ConnectionSecret": secret, "PrometheusAddress": "127.0.0.1:9562"}}
+	sourceSet := settings.Overlay{Base: base, Over: map[string]string{
+		"DataPath": filepath.Join(dir, "source-data"), "LogDir": filepath.Join(dir, "source-logs"),
+		"ConnectionSecret": secret}}
 
 	errc := make(chan error, 2)
 	go func() {

@@ -91,6 +91,11 @@ type Recovery struct {
 	Bytes   int64 // their payload bytes
 	// TornTail is a last record cut short by a crash: expected, dropped.
 	TornTail bool
+	// Unclean means the queue was not closed: the source stopped without
+	// shutting down (a crash, kill -9), so changes it had not yet
+	// captured are lost and only a remirror that also removes orphans
+	// finds them all.
+	Unclean bool
 	// Damaged means records were lost to damage other than a torn tail,
 	// or the journal could not be used and was started afresh: the
 	// target needs a remirror to be sure of its data.
@@ -120,6 +125,8 @@ func openJournal(o journalOpts, visit func(*wire.Op)) (*journal, uint64, Recover
 		rec.Damaged, rec.Detail = true, err.Error()
 	case m.jobID != o.jobID:
 		rec.Damaged, rec.Detail = true, fmt.Sprintf("queue of job %q found where job %q keeps its queue", m.jobID, o.jobID)
+	default:
+		rec.Unclean = !m.clean
 	}
 	segs, err := listSegments(o.dir)
 	if err != nil {
@@ -402,7 +409,7 @@ func diskWhy(err error) Overflow {
 // reserve records that sequences up to r may be in use.
 func (j *journal) reserve(r uint64) error {
 	m := j.meta
-	m.reserved = r
+	m.reserved, m.clean = r, false
 	if err := writeMeta(j.o.dir, m, j.o.unsafeNoSync); err != nil {
 		return &fullError{why: diskWhy(err), err: err}
 	}
@@ -530,6 +537,11 @@ func (j *journal) close() error {
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
+	}
+	if err == nil {
+		m := j.meta
+		m.clean = true
+		err = writeMeta(j.o.dir, m, j.o.unsafeNoSync)
 	}
 	return err
 }

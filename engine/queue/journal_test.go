@@ -378,3 +378,52 @@ func TestGroupCommit(t *testing.T) {
 		t.Fatalf("committer: %+v", st)
 	}
 }
+
+// copyDir copies a journal directory as a crash would leave it: whatever
+// was written, without the close.
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	ents, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(to, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A journal left open (a crash) reopens as unclean and still replays what
+// it holds; one closed reopens as clean.
+func TestUncleanShutdownDetected(t *testing.T) {
+	dir, crash := t.TempDir(), filepath.Join(t.TempDir(), "crash")
+	q, _ := mustOpen(t, testOpts(t, dir))
+	var want []*wire.Op
+	for i := 1; i <= 5; i++ {
+		op := repOp(i, 100)
+		q.Push(op)
+		want = append(want, op)
+	}
+	copyDir(t, dir, crash)
+	q.Close()
+	q2, rec := mustOpen(t, testOpts(t, dir))
+	q2.Close()
+	if rec.Unclean || rec.Records != 5 {
+		t.Fatalf("after close: %+v", rec)
+	}
+	q3, rec := mustOpen(t, testOpts(t, crash))
+	defer q3.Close()
+	if !rec.Unclean || rec.Damaged || rec.Records != 5 {
+		t.Fatalf("after a crash: %+v", rec)
+	}
+	q3.Rewind(0)
+	checkSame(t, takeAll(t, q3), want)
+}

@@ -19,6 +19,9 @@ type meta struct {
 	jobID    string
 	epoch    uint64
 	reserved uint64
+	// clean is set when the queue was closed and cleared while it is
+	// open: a journal found not clean was left by a crash.
+	clean bool
 }
 
 const (
@@ -26,36 +29,49 @@ const (
 	metaMagic   = "DTRM"
 	metaVersion = 1
 	maxJobID    = 128
+	// metaFixed is the meta's size without the job ID: magic, version,
+	// ID length, epoch, reserved, flags, CRC.
+	metaFixed = 4 + 2 + 2 + 8 + 8 + 4 + 4
+	metaClean = 1 << 0
 )
 
 func (m meta) encode() []byte {
-	b := make([]byte, 0, 28+len(m.jobID))
+	b := make([]byte, 0, metaFixed+len(m.jobID))
 	b = append(b, metaMagic...)
 	b = binary.LittleEndian.AppendUint16(b, metaVersion)
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(m.jobID)))
 	b = binary.LittleEndian.AppendUint64(b, m.epoch)
 	b = binary.LittleEndian.AppendUint64(b, m.reserved)
+	var flags uint32
+	if m.clean {
+		flags |= metaClean
+	}
+	b = binary.LittleEndian.AppendUint32(b, flags)
 	b = append(b, m.jobID...)
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
 }
 
 func decodeMeta(b []byte) (meta, error) {
-	if len(b) < 28 || string(b[:4]) != metaMagic {
+	if len(b) < metaFixed || string(b[:4]) != metaMagic {
 		return meta{}, fmt.Errorf("queue meta: not a meta file: %w", errCorrupt)
 	}
 	if v := binary.LittleEndian.Uint16(b[4:]); v != metaVersion {
 		return meta{}, fmt.Errorf("queue meta: version %d: %w", v, errCorrupt)
 	}
 	n := int(binary.LittleEndian.Uint16(b[6:]))
-	if len(b) != 28+n {
+	if len(b) != metaFixed+n {
 		return meta{}, fmt.Errorf("queue meta: %d bytes for a %d-byte job ID: %w", len(b), n, errCorrupt)
 	}
 	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
 	if crc32.Checksum(body, crcTable) != sum {
 		return meta{}, fmt.Errorf("queue meta: bad checksum: %w", errCorrupt)
 	}
+	flags := binary.LittleEndian.Uint32(b[24:])
+	if flags&^metaClean != 0 {
+		return meta{}, fmt.Errorf("queue meta: flags %#x: %w", flags, errCorrupt)
+	}
 	return meta{epoch: binary.LittleEndian.Uint64(b[8:]), reserved: binary.LittleEndian.Uint64(b[16:]),
-		jobID: string(b[24 : 24+n])}, nil
+		clean: flags&metaClean != 0, jobID: string(b[28 : 28+n])}, nil
 }
 
 // readMeta returns dir's meta; os.ErrNotExist when there is none.

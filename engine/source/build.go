@@ -24,8 +24,8 @@ type builder struct {
 	mu    sync.Mutex
 	root  string
 	cache *blockhash.Cache
-	links map[devIno]string // inodes of files queued -> the path queued for them
-	push  func(*wire.Op)    // queues an op (assigns its sequence)
+	links *linkIndex     // inodes of files queued -> the names queued for them
+	push  func(*wire.Op) // queues an op (assigns its sequence)
 	buf   []byte
 
 	zeroK bool // MirrorZeroKFiles: mirror empty files
@@ -45,7 +45,7 @@ type result struct {
 func (r *result) add(o result) { r.ops += o.ops; r.bytes += o.bytes; r.skipped += o.skipped }
 
 func newBuilder(root string, cache *blockhash.Cache, push func(*wire.Op)) *builder {
-	return &builder{root: root, cache: cache, links: map[devIno]string{}, push: push,
+	return &builder{root: root, cache: cache, links: newLinkIndex(), push: push,
 		buf: make([]byte, cache.BlockSize()), zeroK: true,
 		incompressible: func(string, int64) bool { return false }}
 }
@@ -111,18 +111,31 @@ func vanishedOr(err error) error {
 func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool, base []blockhash.Sum, haveBase bool) error {
 	// Every file's inode is remembered (not only those already linked):
 	// a hard link made later to a file sent earlier must become a link.
+	linkedTo := ""
 	if in := fsinfo.Of(fi); in.HasUnixIDs {
 		key := devIno{in.Dev, in.Ino}
-		if first, seen := b.links[key]; seen && first != rel && in.Nlink > 1 {
-			if ofi, err := os.Lstat(b.abs(first)); err == nil && os.SameFile(ofi, fi) {
-				b.emit(r, &wire.Op{Kind: wire.OpHardlink, Mirror: mirror, Path: first, NewPath: rel, UID: -1, GID: -1})
-				b.cache.Remove(rel)
-				return nil
+		if in.Nlink > 1 {
+			// Any name still linked to this inode will do: the one it was
+			// first sent under may be gone (removed, renamed, or an older
+			// inode of the same number).
+			for _, other := range b.links.others(key, rel) {
+				if ofi, err := os.Lstat(b.abs(other)); err == nil && os.SameFile(ofi, fi) {
+					linkedTo = other
+					break
+				}
 			}
 		}
-		b.links[key] = rel
+		if linkedTo != "" {
+			b.emit(r, &wire.Op{Kind: wire.OpHardlink, Mirror: mirror, Path: linkedTo, NewPath: rel, UID: -1, GID: -1})
+			// The change may have come through this name (a write or chmod
+			// of rel): bring the shared inode up to date too, building on
+			// what was last queued under the other name, which is what the
+			// target's inode now holds.
+			base, haveBase = b.cache.Sums(linkedTo)
+		}
+		b.links.add(key, rel)
 	}
-	if fi.Size() == 0 && mirror && !b.zeroK {
+	if fi.Size() == 0 && mirror && !b.zeroK && linkedTo == "" {
 		return nil
 	}
 	f, err := os.Open(b.abs(rel))
@@ -131,7 +144,7 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 	}
 	defer f.Close()
 
-	if !haveBase && !whole {
+	if !haveBase && !whole && linkedTo == "" {
 		base, haveBase = b.cache.Sums(rel)
 	}
 	if whole {
@@ -175,6 +188,9 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 	}
 	b.emit(r, attrOp(rel, fi, mirror))
 	b.cache.Put(rel, blockhash.Identify(fi), sums)
+	if linkedTo != "" {
+		b.cache.Put(linkedTo, blockhash.Identify(fi), sums)
+	}
 	return nil
 }
 
@@ -199,6 +215,7 @@ func (b *builder) remove(rel string, isDir bool) result {
 	}
 	b.emit(&r, &wire.Op{Kind: kind, Path: rel, UID: -1, GID: -1})
 	b.cache.Remove(rel)
+	b.links.remove(rel, isDir)
 	return r
 }
 
@@ -210,13 +227,7 @@ func (b *builder) rename(from, to string) result {
 	b.emit(&r, &wire.Op{Kind: wire.OpRename, Path: from, NewPath: to, UID: -1, GID: -1})
 	b.cache.Rename(from, to)
 	b.cache.RenamePrefix(from, to)
-	for k, p := range b.links {
-		if p == from {
-			b.links[k] = to
-		} else if strings.HasPrefix(p, from+"/") {
-			b.links[k] = to + p[len(from):]
-		}
-	}
+	b.links.rename(from, to)
 	return r
 }
 

@@ -371,14 +371,16 @@ func (m *mirror) file(ctx context.Context, rel string, fi os.FileInfo, t wire.St
 	case m.mode == MirrorFullMode || !t.Exists || t.Type != wire.FileRegular:
 		return c.b.syncPath(rel, true, true, nil, false)
 	case m.mode == MirrorDiffMode && same:
+		// Not sent, but its inode is known from now on: a hard link to it
+		// becomes a link on the target.
+		r := c.b.remember(rel, fi, true)
+		r.skipped = fi.Size()
 		if t.Mode == fsinfo.ModeBits(fi.Mode()) {
-			return result{skipped: fi.Size()}, nil
+			return r, nil
 		}
 		c.b.mu.Lock()
-		var r result
 		c.b.emit(&r, attrOp(rel, fi, true))
 		c.b.mu.Unlock()
-		r.skipped = fi.Size()
 		return r, nil
 	}
 	// Compare block sums with the target's and send the blocks that differ.

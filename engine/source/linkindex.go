@@ -1,0 +1,130 @@
+package source
+
+import (
+	"os"
+	"strings"
+
+	"github.com/dtrep/dtrep/engine/fsinfo"
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// linkIndex remembers every name queued for each inode, so a new hard link
+// to a file already sent becomes a link on the target even after the name
+// it was first sent under was removed or renamed: any surviving name will
+// do. Names leave the index with the removals and renames queued for them.
+type linkIndex struct {
+	names map[devIno][]string // inode -> names queued for it, oldest first
+	inode map[string]devIno   // name -> inode
+}
+
+func newLinkIndex() *linkIndex {
+	return &linkIndex{names: map[devIno][]string{}, inode: map[string]devIno{}}
+}
+
+// add records rel as a name of key (moving it from another inode the name
+// belonged to before).
+func (x *linkIndex) add(key devIno, rel string) {
+	if old, ok := x.inode[rel]; ok {
+		if old == key {
+			return
+		}
+		x.drop(old, rel)
+	}
+	x.inode[rel] = key
+	x.names[key] = append(x.names[key], rel)
+}
+
+// others lists key's names other than rel, most recent first.
+func (x *linkIndex) others(key devIno, rel string) []string {
+	names := x.names[key]
+	out := make([]string, 0, len(names))
+	for i := len(names) - 1; i >= 0; i-- {
+		if names[i] != rel {
+			out = append(out, names[i])
+		}
+	}
+	return out
+}
+
+func (x *linkIndex) drop(key devIno, rel string) {
+	names := x.names[key]
+	for i, n := range names {
+		if n == rel {
+			names = append(names[:i], names[i+1:]...)
+			break
+		}
+	}
+	if len(names) == 0 {
+		delete(x.names, key)
+	} else {
+		x.names[key] = names
+	}
+	delete(x.inode, rel)
+}
+
+// remove forgets rel and, when it is a directory, every name under it.
+func (x *linkIndex) remove(rel string, isDir bool) {
+	if key, ok := x.inode[rel]; ok {
+		x.drop(key, rel)
+	}
+	if !isDir {
+		return
+	}
+	prefix := rel + "/"
+	for n, key := range x.inode {
+		if strings.HasPrefix(n, prefix) {
+			x.drop(key, n)
+		}
+	}
+}
+
+// rename moves the names at and under from to to; whatever to named before
+// is gone (a rename replaces its destination).
+func (x *linkIndex) rename(from, to string) {
+	x.remove(to, true)
+	type move struct {
+		key      devIno
+		old, new string
+	}
+	var moves []move
+	prefix := from + "/"
+	for n, key := range x.inode {
+		switch {
+		case n == from:
+			moves = append(moves, move{key, n, to})
+		case strings.HasPrefix(n, prefix):
+			moves = append(moves, move{key, n, to + n[len(from):]})
+		}
+	}
+	for _, m := range moves {
+		x.drop(m.key, m.old)
+	}
+	for _, m := range moves {
+		x.add(m.key, m.new)
+	}
+}
+
+// remember records rel, which a mirror found already equal on the target
+// and does not send, as a name of its inode; names of that inode sent
+// before (perhaps as copies, when this name was not known yet) are linked
+// to it again on the target, which changes nothing where they are linked
+// already.
+func (b *builder) remember(rel string, fi os.FileInfo, mirror bool) result {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var r result
+	in := fsinfo.Of(fi)
+	if !in.HasUnixIDs || !fi.Mode().IsRegular() {
+		return r
+	}
+	key := devIno{in.Dev, in.Ino}
+	if in.Nlink > 1 {
+		for _, other := range b.links.others(key, rel) {
+			if ofi, err := os.Lstat(b.abs(other)); err == nil && os.SameFile(ofi, fi) {
+				b.emit(&r, &wire.Op{Kind: wire.OpHardlink, Mirror: mirror, Path: rel, NewPath: other, UID: -1, GID: -1})
+			}
+		}
+	}
+	b.links.add(key, rel)
+	return r
+}

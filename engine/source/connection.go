@@ -2,11 +2,8 @@ package source
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/binary"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"strconv"
@@ -74,6 +71,7 @@ type Connection struct {
 
 	ops    opsState // schedules, tasks, verification, orphans, restore (ops.go)
 	opsCnt opsCounters
+	dq     diskQueueState // the disk queue's overflow and recovery (overflow.go)
 }
 
 // connCounters are the live counters of the connection block.
@@ -94,10 +92,7 @@ func New(cfg Config) *Connection {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	var e [8]byte
-	rand.Read(e[:])
-	c := &Connection{cfg: cfg, q: queue.New(1), epoch: binary.BigEndian.Uint64(e[:]) | 1,
-		resumeCh: make(chan struct{}, 1)}
+	c := &Connection{cfg: cfg, resumeCh: make(chan struct{}, 1)}
 	chunk := int(cfg.Settings.Int("MirrorChunkSize"))
 	c.b = newBuilder(cfg.Set.Root(), blockhash.NewCache(chunk, 64<<20), func(op *wire.Op) { c.q.Push(op) })
 	c.b.incompressible = compressionPolicy(cfg.Settings)
@@ -109,6 +104,7 @@ func New(cfg Config) *Connection {
 		c.st.s.TargetDataState = DataMirrorRequired
 	}
 	c.initOps()
+	c.initDiskQueue()
 	c.bindCounters()
 	return c
 }
@@ -168,6 +164,7 @@ func (c *Connection) raise(id int, args ...string) {
 
 // Run runs the connection until ctx ends (the job is stopped).
 func (c *Connection) Run(ctx context.Context) error {
+	defer c.closeQueue()
 	defer c.stopOps()
 	go c.runSchedules(ctx)
 	repl := newReplicator(c)
@@ -182,6 +179,9 @@ func (c *Connection) Run(ctx context.Context) error {
 	// auto-reconnects (events 4009-4011, autoReConnects).
 	reconnecting := false
 	for ctx.Err() == nil {
+		if c.recoverOverflow(true) {
+			reconnecting = true
+		}
 		if reconnecting {
 			c.raise(4009, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
 		}
@@ -221,10 +221,7 @@ func (c *Connection) Run(ctx context.Context) error {
 			break
 		}
 		// The session failed: auto-disconnect, keep capturing, reconnect.
-		reason := "network error"
-		if err := sess.Err(); err != nil {
-			reason = err.Error()
-		}
+		reason := disconnectReason(sess.Err())
 		c.cnt.autoDis.Add(1)
 		c.raise(4007, append(c.ctxArgs(), reason)...)
 		c.raise(4008, c.ctxArgs()...)
@@ -234,6 +231,7 @@ func (c *Connection) Run(ctx context.Context) error {
 			s.ConnectedSince = time.Time{}
 			s.LastError = reason
 		})
+		c.recoverOverflow(false)
 		if c.cfg.Settings.Int("AutoRetransmit") == 0 {
 			return errors.New(reason)
 		}
@@ -340,11 +338,12 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 		}
 	})
 	c.cfg.Stats.SetText("connectTime", time.Now().Format(time.ANSIC))
+	c.sessionStarted()
 
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); s.receive(c.q, c) }()
 	go func() {
 		defer wg.Done()
@@ -355,51 +354,16 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 		}, c.sent)
 	}()
 	go func() { defer wg.Done(); c.keepAlive(sctx, s) }()
+	go func() { defer wg.Done(); c.remirrorRetry(sctx) }()
 
-	if mode := c.needMirror.Swap("").(string); mode != "" {
+	if mode := c.sessionMirror(); mode != "" {
 		go c.runMirror(sctx, mode)
 	}
 
-	select {
-	case <-s.done:
-	case <-ctx.Done():
-		s.fail(ctx.Err())
-	}
+	c.waitSession(ctx, s)
 	cancel()
 	wg.Wait()
 	c.mirrorCtl.wait()
-}
-
-// keepAlive pings at 1/6 of NetworkTimeout, as the reference describes, and
-// fails the session when nothing at all arrives for NetworkTimeout.
-func (c *Connection) keepAlive(ctx context.Context, s *session) {
-	timeout := time.Duration(max(1, c.cfg.Settings.Int("NetworkTimeout"))) * time.Second
-	t := time.NewTicker(timeout / 6)
-	defer t.Stop()
-	last := s.c.Counters().FramesRecv.Load()
-	quiet := time.Duration(0)
-	var id uint64
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		id++
-		if err := s.c.Send(&wire.Ping{ID: id}); err != nil {
-			s.fail(fmt.Errorf("keep-alive: %w", err))
-			return
-		}
-		if n := s.c.Counters().FramesRecv.Load(); n != last {
-			last, quiet = n, 0
-			continue
-		}
-		quiet += timeout / 6
-		if quiet >= timeout {
-			s.fail(fmt.Errorf("no data from the target for %s (NetworkTimeout)", timeout))
-			return
-		}
-	}
 }
 
 // sent updates the transmit counters after a batch left.

@@ -28,4 +28,16 @@
 //     verification
 //   - jobstate.go: the target's Restore Required flag
 //   - ops.go: the state all of these keep on a connection
+//
+// The queue's durability and the faults a connection rides out:
+//   - diskqueue.go: the job's journal (QJournalDir and the other queue
+//     settings), the server's memory pool and its kernel counters
+//   - overflow.go: a full queue (memory, disk) auto-disconnects, discards
+//     the queue and remirrors (events 4007, 4008, 8196, Out of Memory)
+//   - disconnect.go: why a session ended, and the keep-alive that notices
+//     an unreachable target
+//   - remirror.go: AutoRemirrorRetry, and the orphan pass owed after a
+//     crash or a discarded queue
+//   - linkindex.go: every name queued for each inode, so hard links stay
+//     links whichever name changes or goes
 package source

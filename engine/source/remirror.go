@@ -1,0 +1,84 @@
+package source
+
+import (
+	"context"
+	"time"
+)
+
+// recoveryPoll is how often a connection that owes an orphan pass looks
+// whether its recovery mirror has finished.
+const recoveryPoll = 250 * time.Millisecond
+
+// remirrorRetry runs while connected. Every AutoRemirrorRetry seconds it
+// checks whether the connection still needs a remirror (one its reconnect
+// or an overflow asked for that could not start, or that a failure
+// interrupted without ending the session) and starts it when no mirror
+// runs; zero turns these checks off (the setting is read live). Before
+// that, an orphan pass owed after a source crash or a discarded queue
+// runs as soon as the mirror slot is free (see recoveryOrphans).
+func (c *Connection) remirrorRetry(ctx context.Context) {
+	next := time.Now()
+	for sleepCtx(ctx, recoveryPoll) {
+		if c.mirrorBusy() {
+			continue
+		}
+		if c.dq.orphans.Load() {
+			c.recoveryOrphans(ctx)
+			continue
+		}
+		every := time.Duration(c.cfg.Settings.Int("AutoRemirrorRetry")) * time.Second
+		if every <= 0 || time.Now().Before(next) {
+			continue
+		}
+		next = time.Now().Add(every)
+		if mode := c.needMirror.Swap("").(string); mode != "" {
+			c.cfg.Log.Info("remirror still needed: starting it", "connection", c.cfg.ID, "mode", mode)
+			go c.runMirror(ctx, mode)
+		}
+	}
+}
+
+// sessionMirror is the mirror a new session starts with: the one needed,
+// unless an orphan pass is owed first; remirrorRetry starts the mirror
+// after it then.
+func (c *Connection) sessionMirror() string {
+	if c.dq.orphans.Load() {
+		return ""
+	}
+	return c.needMirror.Swap("").(string)
+}
+
+func (c *Connection) mirrorBusy() bool {
+	c.mirrorCtl.mu.Lock()
+	defer c.mirrorCtl.mu.Unlock()
+	return c.mirrorCtl.running
+}
+
+// recoveryOrphans removes orphans, then starts the remirror, after a
+// source crash or a discarded queue: changes lost there include removals
+// and renames, whose old names only the target still has, and a mirror
+// only sends what the source has. The orphans go first so the mirror that
+// follows also resends the times of the directories they were removed
+// from. The pass is owed again if it fails.
+func (c *Connection) recoveryOrphans(ctx context.Context) {
+	c.dq.orphans.Store(false)
+	err := c.startActivity(actOrphans, func(ctx context.Context, s *session) error {
+		if _, err := c.removeOrphans(ctx, s, true, nil); err != nil {
+			return err
+		}
+		return c.waitAckedSeq(ctx, s, c.lastQueued())
+	}, func(err error) {
+		if err != nil {
+			c.dq.orphans.Store(true)
+			return
+		}
+		if mode := c.needMirror.Swap("").(string); mode != "" {
+			go c.runMirror(ctx, mode)
+		}
+	})
+	if err != nil {
+		c.dq.orphans.Store(true)
+		return
+	}
+	c.cfg.Log.Info("removing orphans before the recovery remirror", "connection", c.cfg.ID)
+}

@@ -1,0 +1,285 @@
+//go:build linux
+
+package faults
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dtrep/dtrep/engine/mgmt"
+)
+
+// buildDtrep builds the dtrep binary once per test run.
+var buildDtrep = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "dtrep-faults-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "dtrep")
+	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dtrep").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// requireCI fails the test when CI=true (a missing peer must not pass
+// unnoticed there) and skips it otherwise.
+func requireCI(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// trials is how many fault trials a test runs (DTREP_FAULT_TRIALS).
+func trials(t *testing.T, def int) int {
+	v := os.Getenv("DTREP_FAULT_TRIALS")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("DTREP_FAULT_TRIALS=%q: want a positive number", v)
+	}
+	return n
+}
+
+// freePort picks a free port below the ephemeral range (32768 and up on
+// Linux), so a restarted server never finds its port taken by some
+// outgoing connection's local end.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		port := 20000 + rand.Intn(12000)
+		ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(port)))
+		if err == nil {
+			ln.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port below the ephemeral range")
+	return 0
+}
+
+// proc is one `dtrep serve` process with its own configuration, data and
+// management socket, optionally inside a network namespace.
+type proc struct {
+	name   string
+	bin    string
+	dir    string
+	port   int
+	netns  string
+	socket string
+	cmd    *exec.Cmd
+	exited chan struct{}
+	starts int
+}
+
+// baseSettings are what every fault test's servers run with: quick
+// retries so recovery fits in a test.
+var baseSettings = map[string]string{
+	"ConnectionSecret":  "fault-secret",
+	"NetworkRetry":      "1",
+	"AutoRemirrorRetry": "1",
+	"TGRetryLocked":     "1",
+	"PrometheusAddress": "",
+}
+
+func newProc(t *testing.T, name, netns string, settings map[string]string) *proc {
+	t.Helper()
+	bin, err := buildDtrep()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{name: name, bin: bin, dir: t.TempDir(), port: freePort(t), netns: netns}
+	p.socket = filepath.Join(p.dir, "mgmt.sock")
+	all := map[string]string{
+		"Port":             strconv.Itoa(p.port),
+		"DataPath":         filepath.Join(p.dir, "data"),
+		"LogDir":           filepath.Join(p.dir, "log"),
+		"ManagementSocket": p.socket,
+	}
+	for k, v := range baseSettings {
+		all[k] = v
+	}
+	for k, v := range settings {
+		all[k] = v
+	}
+	var names []string
+	for k := range all {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, k := range names {
+		fmt.Fprintf(&b, "%s: %q\n", k, all[k])
+	}
+	if err := os.WriteFile(p.config(), []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			p.dumpLog(t)
+		}
+	})
+	return p
+}
+
+func (p *proc) config() string  { return filepath.Join(p.dir, "serve.yaml") }
+func (p *proc) logPath() string { return filepath.Join(p.dir, "serve.out") }
+
+// start runs the server and waits until its management socket answers.
+func (p *proc) start(t *testing.T) {
+	t.Helper()
+	args := []string{p.bin, "serve", "--config", p.config()}
+	if p.netns != "" {
+		args = append([]string{"ip", "netns", "exec", p.netns}, args...)
+	}
+	out, err := os.OpenFile(p.logPath(), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	p.starts++
+	fmt.Fprintf(out, "==== start %d of %s\n", p.starts, p.name)
+	p.cmd = exec.Command(args[0], args[1:]...)
+	p.cmd.Stdout, p.cmd.Stderr = out, out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p.exited = make(chan struct{})
+	go func(cmd *exec.Cmd, done chan struct{}) {
+		_ = cmd.Wait()
+		close(done)
+	}(p.cmd, p.exited)
+	c := p.client()
+	defer c.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := c.ListJobs(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+		select {
+		case <-p.exited:
+			p.dumpLog(t)
+			t.Fatalf("%s exited at start: %v", p.name, err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not answering on %s: %v", p.name, p.socket, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// kill ends the process with SIGKILL: no shutdown code runs.
+func (p *proc) kill() {
+	if p.cmd == nil || p.cmd.Process == nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.exited
+	p.cmd = nil
+}
+
+// stop ends the process with SIGTERM, as a service manager does, and
+// waits for its shutdown.
+func (p *proc) stop(t *testing.T) {
+	t.Helper()
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(30 * time.Second):
+		t.Errorf("%s did not stop within 30s of SIGTERM", p.name)
+		p.kill()
+	}
+	p.cmd = nil
+}
+
+func (p *proc) client() *mgmt.Client { return mgmt.NewClient(p.socket) }
+
+// addr is where the target module listens, as the source dials it.
+func (p *proc) addr(host string) string { return net.JoinHostPort(host, strconv.Itoa(p.port)) }
+
+// dumpLog shows the end of the server's output when a test failed.
+func (p *proc) dumpLog(t *testing.T) {
+	f, err := os.Open(p.logPath())
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	if len(lines) > 60 {
+		lines = lines[len(lines)-60:]
+	}
+	t.Logf("---- last lines of %s output:\n%s", p.name, strings.Join(lines, "\n"))
+}
+
+// events returns the engine log's event IDs of p, oldest first.
+func (p *proc) events(t *testing.T) []mgmt.LogEntry {
+	t.Helper()
+	c := p.client()
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	page, err := c.ReadLogs(ctx, mgmt.LogQuery{Service: mgmt.LogServiceEngine, Tail: -1})
+	if err != nil {
+		t.Fatalf("reading %s logs: %v", p.name, err)
+	}
+	return page.Entries
+}
+
+// viewJSON is p's service view, as JSON.
+func (p *proc) viewJSON(t *testing.T) string {
+	t.Helper()
+	c := p.client()
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := c.View(ctx)
+	if err != nil {
+		t.Fatalf("%s view: %v", p.name, err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// countEvents counts the log entries of each event ID.
+func countEvents(entries []mgmt.LogEntry) map[int]int {
+	n := map[int]int{}
+	for _, e := range entries {
+		n[e.ID]++
+	}
+	return n
+}

@@ -1,7 +1,10 @@
 package source
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"sync"
 	"weak"
@@ -101,6 +104,21 @@ func (c *Connection) closeQueue() {
 		c.cfg.Log.Warn("closing the source queue", "connection", c.cfg.ID, "err", err)
 	}
 }
+
+// RemoveQueue deletes the disk queue a job left behind (the job was
+// deleted; a stopped job keeps it for its next start).
+func RemoveQueue(st Settings, jobID string) error {
+	if !jobIDPattern.MatchString(jobID) {
+		return catalog.Err(catalog.CodeInvalidParameter, "job ID %q", jobID)
+	}
+	if err := os.RemoveAll(queueDir(st, jobID)); err != nil {
+		return fmt.Errorf("removing the source queue of job %s: %w", jobID, err)
+	}
+	return nil
+}
+
+// jobIDPattern keeps a job ID to one path element.
+var jobIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 
 // bindQueueCounters publishes the disk queue level.
 func (c *Connection) bindQueueCounters() {

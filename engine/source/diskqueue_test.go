@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -126,5 +127,28 @@ func TestQueueSizeAlertRaises4072(t *testing.T) {
 		}
 	default:
 		t.Fatal("no event 4072")
+	}
+}
+
+func TestRemoveQueue(t *testing.T) {
+	data := t.TempDir()
+	st := testSettings(t, map[string]string{"DataPath": data})
+	dir := queueDir(st, "abc123")
+	q, _, err := queue.Open(queue.Opts{Dir: dir, JobID: "abc123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Push(&wire.Op{Kind: wire.OpDelete, Path: "x"})
+	if err := q.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := RemoveQueue(st, "abc123"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("queue still there: %v", err)
+	}
+	if err := RemoveQueue(st, "../escape"); err == nil {
+		t.Fatal("a job ID that is not one path element was accepted")
 	}
 }

@@ -68,7 +68,11 @@ func TestTargetDiskFull(t *testing.T) {
 		// changes around it, bounded so the replica fits once the filler
 		// is gone.
 		filler := filepath.Join(disk, "filler")
-		if err := os.WriteFile(filler, make([]byte, freeBytes(t, disk)-256<<10), 0o600); err != nil {
+		free := freeBytes(t, disk)
+		if free < 4<<20 {
+			t.Fatalf("round %d: only %d bytes free before filling: earlier rounds left too much", round, free)
+		}
+		if err := os.WriteFile(filler, make([]byte, free-256<<10), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		for i := 0; i < 8; i++ {
@@ -78,7 +82,13 @@ func TestTargetDiskFull(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		w := newWorkload(p.srcDir, fmt.Sprintf("x%d", round), time.Now().UnixNano())
+		// Each round's small changes live in a directory of their own,
+		// removed once the round is over, so the rounds fit the disk.
+		roundDir := filepath.Join(p.srcDir, fmt.Sprintf("round-%d", round))
+		if err := os.Mkdir(roundDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		w := newWorkload(roundDir, "x", time.Now().UnixNano())
 		w.maxBytes = 8 << 10
 		r := w.run(2 * time.Millisecond)
 		time.Sleep(time.Second)
@@ -120,6 +130,12 @@ func TestTargetDiskFull(t *testing.T) {
 		}
 		if ev[4120] <= before[4120] {
 			t.Errorf("round %d: no event 4120 (write completed after retries): %v", round, ev)
+		}
+		if err := os.RemoveAll(roundDir); err != nil {
+			t.Fatal(err)
+		}
+		if ok, why := p.waitSynced(t, 30*time.Second); !ok {
+			t.Fatalf("round %d: removing the round's files: %s", round, why)
 		}
 	}
 	ev := countEvents(p.tgt.events(t))

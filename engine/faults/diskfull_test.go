@@ -64,9 +64,10 @@ func TestTargetDiskFull(t *testing.T) {
 	for round := 1; round <= n; round++ {
 		before := countEvents(p.tgt.events(t))
 		retried := retries()
-		// Leave 256 KiB free, then write 2 MiB on the source, with small
-		// changes around it, bounded so the replica fits once the filler
-		// is gone.
+		// Leave 256 KiB free, then write 2 MiB of new files on the source,
+		// with small changes around them. Everything of the round lives in
+		// a directory of its own, removed once the round is over, so any
+		// number of rounds fits the disk.
 		filler := filepath.Join(disk, "filler")
 		free := freeBytes(t, disk)
 		if free < 4<<20 {
@@ -75,18 +76,16 @@ func TestTargetDiskFull(t *testing.T) {
 		if err := os.WriteFile(filler, make([]byte, free-256<<10), 0o600); err != nil {
 			t.Fatal(err)
 		}
+		roundDir := filepath.Join(p.srcDir, fmt.Sprintf("round-%d", round))
+		if err := os.Mkdir(roundDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
 		for i := 0; i < 8; i++ {
-			name := filepath.Join(p.srcDir, fmt.Sprintf("big-%d", i))
+			name := filepath.Join(roundDir, fmt.Sprintf("big-%d", i))
 			data := strings.Repeat(fmt.Sprintf("round %d block %d ", round, i), 256<<10/18)
 			if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}
-		// Each round's small changes live in a directory of their own,
-		// removed once the round is over, so the rounds fit the disk.
-		roundDir := filepath.Join(p.srcDir, fmt.Sprintf("round-%d", round))
-		if err := os.Mkdir(roundDir, 0o755); err != nil {
-			t.Fatal(err)
 		}
 		w := newWorkload(roundDir, "x", time.Now().UnixNano())
 		w.maxBytes = 8 << 10

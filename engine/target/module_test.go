@@ -175,6 +175,23 @@ func TestDurableSequenceAcrossSessions(t *testing.T) {
 	if got := d.durableFor(43); got != 0 {
 		t.Fatalf("another epoch sees %d", got)
 	}
+	// Applied (unsynced) progress counts while the kernel that wrote it
+	// still runs; after a reboot only the durable sequence does.
+	if err := d.markApplied(42, 1500); err != nil {
+		t.Fatal(err)
+	}
+	d.close()
+	d, err = openDurable(dir, "job-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.durableFor(42); got != 1500 && bootID != [16]byte{} {
+		t.Fatalf("after a process restart resume after %d, want 1500", got)
+	}
+	d.boot[0] ^= 0xff // another boot
+	if got := d.durableFor(42); got != 1000 {
+		t.Fatalf("after a reboot resume after %d, want the durable 1000", got)
+	}
 	if _, err := openDurable(dir, "../escape"); err == nil {
 		t.Fatal("a job ID with a path separator was accepted")
 	}

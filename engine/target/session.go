@@ -388,6 +388,11 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 			s.state.Store("Mirror Required")
 		}
 		s.applied = op.Seq
+		// Recorded at once (not synced): a target killed now resumes
+		// after this op instead of applying it a second time.
+		if err := s.d.markApplied(s.hello.Epoch, op.Seq); err != nil {
+			return ops, bytes, err
+		}
 		ops++
 		bytes += uint64(op.PayloadBytes())
 	}

@@ -50,6 +50,11 @@ type journal struct {
 	// total is the size of every segment.
 	total int64
 
+	// gapped: an op held in memory could not be journaled (no room), so
+	// the journal is incomplete and is not closed clean.
+	gapped bool
+	gapLog time.Time
+
 	freeBytes   int64 // free space at the last measure
 	freeAt      time.Time
 	freeWritten int64 // bytes appended since
@@ -72,6 +77,7 @@ type journal struct {
 // JournalStats count what a journal did, for tests and diagnostics.
 type JournalStats struct {
 	Appended, Read, Skipped int64 // records
+	Unjournaled             int64 // ops held in memory only: the journal had no room
 	Syncs, SlowSyncs        int64
 	MaxSync                 time.Duration
 	SyncErrors              int64
@@ -91,10 +97,10 @@ type Recovery struct {
 	Bytes   int64 // their payload bytes
 	// TornTail is a last record cut short by a crash: expected, dropped.
 	TornTail bool
-	// Unclean means the queue was not closed: the source stopped without
-	// shutting down (a crash, kill -9), so changes it had not yet
-	// captured are lost and only a remirror that also removes orphans
-	// finds them all.
+	// Unclean means the queue was not closed, or closed missing ops it
+	// had no room for: the source stopped without shutting down (a
+	// crash, kill -9), so changes it had not yet captured are lost, and
+	// only a remirror that also removes orphans finds them all.
 	Unclean bool
 	// Damaged means records were lost to damage other than a torn tail,
 	// or the journal could not be used and was started afresh: the
@@ -368,6 +374,18 @@ func (j *journal) append(op *wire.Op) (position, error) {
 	return pos, nil
 }
 
+// gap records that an op was left out of the journal, warning at most
+// once a minute.
+func (j *journal) gap(err error) {
+	j.gapped = true
+	j.stats.Unjournaled++
+	if time.Since(j.gapLog) > time.Minute {
+		j.gapLog = time.Now()
+		j.o.log.Warn("source disk queue full: operations held in memory only until space returns", "dir", j.o.dir,
+			"err", err)
+	}
+}
+
 // room refuses an append of n bytes that would pass QJournalSpaceMax or
 // leave less than QJournalFreeSpaceMin free.
 func (j *journal) room(n int64) error {
@@ -540,7 +558,7 @@ func (j *journal) close() error {
 	}
 	if err == nil {
 		m := j.meta
-		m.clean = true
+		m.clean = !j.gapped
 		err = writeMeta(j.o.dir, m, j.o.unsafeNoSync)
 	}
 	return err

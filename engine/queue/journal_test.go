@@ -427,3 +427,69 @@ func TestUncleanShutdownDetected(t *testing.T) {
 	q3.Rewind(0)
 	checkSame(t, takeAll(t, q3), want)
 }
+
+// With memory to spare, a journal without room leaves replication ops in
+// memory instead of overflowing; the journal, now missing ops, does not
+// close clean, so the next start remirrors and removes orphans.
+func TestJournalFullWhileMemoryHasRoom(t *testing.T) {
+	var seen overflows
+	dir := t.TempDir()
+	o := testOpts(t, dir)
+	o.SpaceMax = 8 << 10
+	o.OnOverflow = seen.record
+	q, _ := mustOpen(t, o)
+	for i := 1; i <= 40; i++ {
+		if q.Push(repOp(i, 500)) == 0 {
+			t.Fatalf("push %d refused", i)
+		}
+	}
+	if got := seen.list(); len(got) != 0 {
+		t.Fatalf("overflowed with memory to spare: %v", got)
+	}
+	st := q.JournalStats()
+	if st.Unjournaled == 0 || st.Appended == 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	if n := len(takeAll(t, q)); n != 40 {
+		t.Fatalf("took %d ops", n)
+	}
+	q.Close()
+	q2, rec := mustOpen(t, o)
+	defer q2.Close()
+	if !rec.Unclean {
+		t.Fatalf("a journal missing ops reopened clean: %+v", rec)
+	}
+}
+
+// A sequence reservation that cannot be written ends journaling: the
+// journal is removed (a later start begins a new epoch) and the queue goes
+// on in memory.
+func TestReservationFailureAbandonsJournal(t *testing.T) {
+	dir := t.TempDir()
+	q, _ := mustOpen(t, testOpts(t, dir))
+	defer q.Close()
+	q.Push(repOp(1, 10))
+	// The meta cannot be replaced while a directory holds its name.
+	meta := filepath.Join(dir, metaFile)
+	if err := os.Remove(meta); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(meta, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	q.mu.Lock()
+	q.j.meta.reserved = q.nextSeq - 1
+	q.mu.Unlock()
+	if q.Push(repOp(2, 10)) == 0 {
+		t.Fatal("push refused")
+	}
+	if q.Durable() {
+		t.Fatal("still journaling without a reservation")
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("abandoned journal still there: %v", err)
+	}
+	if n := len(takeAll(t, q)); n != 2 {
+		t.Fatalf("took %d ops", n)
+	}
+}

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"os"
 	"sync"
 	"sync/atomic"
 
@@ -137,7 +138,12 @@ func (q *Queue) pushLocked(op *wire.Op) (uint64, Overflow) {
 	seq := q.nextSeq
 	if q.j != nil && seq > q.j.meta.reserved {
 		if err := q.j.reserve(seq - 1 + reserveBlock); err != nil {
-			return 0, q.overflowLocked(overflowOf(err))
+			if toDisk {
+				return 0, q.overflowLocked(overflowOf(err))
+			}
+			// Without a reservation a restart could number new ops below
+			// what the target holds: the journal must go.
+			q.abandonJournalLocked(err)
 		}
 	}
 	op.Seq = seq
@@ -150,9 +156,16 @@ func (q *Queue) pushLocked(op *wire.Op) (uint64, Overflow) {
 		if err == nil && toDisk && q.cur == nil {
 			err = q.openCursor(pos)
 		}
-		if err != nil {
+		switch {
+		case err == nil:
+		case toDisk:
 			op.Seq = 0
 			return 0, q.overflowLocked(overflowOf(err))
+		default:
+			// Memory holds the op: replication goes on, but the journal
+			// now misses an op, which the next start must make up for
+			// with a remirror and orphan removal.
+			q.j.gap(err)
 		}
 	}
 	q.nextSeq++
@@ -165,6 +178,19 @@ func (q *Queue) pushLocked(op *wire.Op) (uint64, Overflow) {
 		q.addCost(cost)
 	}
 	return seq, OverflowNone
+}
+
+// abandonJournalLocked stops journaling for the rest of the queue's life:
+// the journal is removed, so no later start replays it (a start finding
+// none begins a new epoch), and the queue goes on in memory.
+func (q *Queue) abandonJournalLocked(why error) {
+	q.opts.Log.Warn("source disk queue abandoned: queuing in memory only", "dir", q.opts.Dir, "err", why)
+	q.pool.addDisk(-q.j.total)
+	_ = q.j.close()
+	if err := os.RemoveAll(q.opts.Dir); err != nil {
+		q.opts.Log.Warn("removing the abandoned source disk queue", "dir", q.opts.Dir, "err", err)
+	}
+	q.j = nil
 }
 
 // overflowLocked marks the queue full; it returns why if this is news for

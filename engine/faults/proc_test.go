@@ -23,12 +23,16 @@ import (
 	"github.com/dtrep/dtrep/engine/mgmt"
 )
 
+// binDir holds the binary buildDtrep built; TestMain removes it.
+var binDir string
+
 // buildDtrep builds the dtrep binary once per test run.
 var buildDtrep = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "dtrep-faults-bin-")
 	if err != nil {
 		return "", err
 	}
+	binDir = dir
 	bin := filepath.Join(dir, "dtrep")
 	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dtrep").CombinedOutput()
 	if err != nil {

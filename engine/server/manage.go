@@ -214,6 +214,10 @@ func (s *Server) DeleteJob(_ context.Context, name string) error {
 	if err := s.saveJobsLocked(); err != nil {
 		return err
 	}
+	// The job's disk queue goes with it: nothing will ever send it.
+	if err := source.RemoveQueue(s.set, j.ID); err != nil {
+		s.log.Warn("disk queue not removed", "job", name, "err", err)
+	}
 	s.jobEvent(6006, j)
 	return nil
 }

@@ -5,6 +5,7 @@ package faults
 import (
 	"context"
 	"fmt"
+	"github.com/dtrep/dtrep/engine/treecmp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,7 +95,7 @@ func equal(t *testing.T, p *servertest.Pair) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		p.WaitIdle(t, "overflow", 60*time.Second)
-		d := compareTrees(p.SrcDir, p.TgtDir)
+		d := treecmp.Compare(p.SrcDir, p.TgtDir)
 		if d == "" {
 			return
 		}

@@ -5,6 +5,7 @@ package faults
 import (
 	"context"
 	"fmt"
+	"github.com/dtrep/dtrep/engine/treecmp"
 	"path/filepath"
 	"testing"
 	"time"
@@ -125,7 +126,7 @@ func (p *pair) waitSynced(t *testing.T, timeout time.Duration) (bool, string) {
 				st.ConState, st.MirrorStatus, st.Counters["conOpsInCmdQueue"], st.Counters["conOpsInAckQueue"],
 				st.LastError), 0
 		default:
-			if d := compareTrees(p.srcDir, p.tgtDir); d != "" {
+			if d := treecmp.Compare(p.srcDir, p.tgtDir); d != "" {
 				last, streak = d, 0
 			} else if streak++; streak == 2 {
 				return true, ""

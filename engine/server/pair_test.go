@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"github.com/dtrep/dtrep/engine/treecmp"
 	"io"
 	"log/slog"
 	"net"
@@ -96,7 +97,7 @@ func (p *pair) waitSynced(t *testing.T, job string, timeout time.Duration) {
 		st, err := p.src.JobStatus(context.Background(), job)
 		if err == nil && st.MirrorStatus == "Idle" && st.Counters["conOpsInCmdQueue"] == 0 &&
 			st.Counters["conOpsInAckQueue"] == 0 {
-			diff := compareTrees(p.srcDir, p.tgtDir)
+			diff := treecmp.Compare(p.srcDir, p.tgtDir)
 			if diff == "" {
 				return
 			}

@@ -1,6 +1,6 @@
 //go:build linux
 
-package faults
+package treecmp
 
 import (
 	"bytes"
@@ -12,11 +12,11 @@ import (
 	"syscall"
 )
 
-// compareTrees returns "" when b is a replica of a: same paths, types,
+// Compare returns "" when b is a replica of a: same paths, types,
 // permission bits, sizes, contents, mtimes (nanoseconds; directories too),
 // link targets, and the same hard-link grouping. Otherwise it names the
 // first difference.
-func compareTrees(a, b string) string {
+func Compare(a, b string) string {
 	ea, err := scanTree(a)
 	if err != nil {
 		return err.Error()

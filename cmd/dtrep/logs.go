@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
@@ -60,15 +57,8 @@ func runLogs(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	defer c.Close()
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if logsFollow {
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
-	}
+	ctx, stop := commandContext(cmd, logsFollow)
+	defer stop()
 	out := cmd.OutOrStdout()
 	for {
 		rctx, cancel := context.WithTimeout(ctx, commandBudget)

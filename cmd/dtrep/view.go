@@ -5,9 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
@@ -158,15 +155,8 @@ func showView(cmd *cobra.Command, pick func(io.Writer, view.View) (any, error)) 
 		return err
 	}
 	defer c.Close()
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if viewWatch {
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
-	}
+	ctx, stop := commandContext(cmd, viewWatch)
+	defer stop()
 	out := cmd.OutOrStdout()
 	for first := true; ; first = false {
 		rctx, cancel := context.WithTimeout(ctx, commandBudget)

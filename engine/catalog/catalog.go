@@ -106,6 +106,7 @@ type Counter struct {
 	DTStatCSV     string `json:"dtstat_csv"`     // column header in dtstat -s / -st output
 	PerfObject    string `json:"perf_object"`    // e.g. "Double-Take Connection"
 	PerfCounter   string `json:"perf_counter"`   // e.g. "Bytes transferred"
+	PerfHelp      string `json:"perf_help"`      // chapter 7's explanation of PerfCounter, as written
 	SNMPObject    string `json:"snmp_object"`    // e.g. "dtconBytesTx"
 	Prometheus    string `json:"prometheus"`     // e.g. "dtrep_connection_sent_bytes_total"
 	ViewField     string `json:"view_field"`     // chapter 4 column, e.g. "Sent (bytes)"

@@ -104,9 +104,11 @@ func TestCountersPerfCounters(t *testing.T) {
 	}
 	objects := map[string]bool{}
 	pairs := map[[2]string]bool{}
+	help := map[[2]string]string{}
 	for _, p := range perf {
 		objects[p.Object] = true
 		pairs[[2]string{p.Object, p.Counter}] = true
+		help[[2]string{p.Object, p.Counter}] = strings.Join(strings.Fields(p.Description), " ")
 		if p.Description == "" {
 			t.Errorf("perf %s / %s: no description parsed", p.Object, p.Counter)
 		}
@@ -123,6 +125,11 @@ func TestCountersPerfCounters(t *testing.T) {
 		k := [2]string{c.PerfObject, c.PerfCounter}
 		if !pairs[k] {
 			t.Errorf("%s: perf %q / %q is not in chapter 7", c.Name, c.PerfObject, c.PerfCounter)
+		}
+		// The help text is the reference's, word for word; only a line
+		// break of the text's page layout is not kept.
+		if c.PerfHelp != help[k] {
+			t.Errorf("%s: perf_help %q, chapter 7 explains %q", c.Name, c.PerfHelp, help[k])
 		}
 		seen[k]++
 	}
@@ -322,8 +329,8 @@ func TestCountersKindsScopesUnits(t *testing.T) {
 		if strings.HasPrefix(c.SNMPObject, "dtcon") != (c.Scope == catalog.ScopeConnection && c.SNMPObject != "") {
 			t.Errorf("%s: SNMP object %s does not fit scope %s", c.Name, c.SNMPObject, c.Scope)
 		}
-		if (c.PerfObject == "") != (c.PerfCounter == "") {
-			t.Errorf("%s: perf object %q with counter %q", c.Name, c.PerfObject, c.PerfCounter)
+		if (c.PerfObject == "") != (c.PerfCounter == "") || (c.PerfCounter == "") != (c.PerfHelp == "") {
+			t.Errorf("%s: perf object %q with counter %q and help %q", c.Name, c.PerfObject, c.PerfCounter, c.PerfHelp)
 		}
 		if c.DTStatLabel == "" && c.PerfCounter == "" && c.SNMPObject == "" && c.ViewField == "" {
 			t.Errorf("%s: on no reference surface", c.Name)

@@ -26,7 +26,8 @@ func GeneratedFiles(cat *catalog.Catalog) (map[string][]byte, error) {
 		return nil, err
 	}
 	return map[string][]byte{
-		MCFile:         MessageCompilerSource(evs, WindowsSources(cat)),
-		MessageDLLFile: dll,
+		MCFile:             MessageCompilerSource(evs, WindowsSources(cat)),
+		MessageDLLFile:     dll,
+		JournalCatalogFile: JournalCatalog(cat),
 	}, nil
 }

@@ -36,7 +36,11 @@ type journalOpts struct {
 	commitDelay  time.Duration
 	unsafeNoSync bool
 	pool         *Pool
-	log          *slog.Logger
+	fsync        func(*os.File) error // (*os.File).Sync; tests inject failures
+	// onSyncError is told once, from the committer and without the
+	// queue's lock, that an fsync failed.
+	onSyncError func(error)
+	log         *slog.Logger
 }
 
 // journal is a queue's segment log. Every method but sync is called with
@@ -66,6 +70,7 @@ type journal struct {
 	smu     sync.Mutex
 	gen     uint64
 	synced  uint64
+	syncErr error // the first failed fsync: nothing since is durable
 	fsyncMu sync.Mutex
 	kick    chan struct{}
 	stop    chan struct{}
@@ -76,10 +81,10 @@ type journal struct {
 
 // JournalStats count what a journal did, for tests and diagnostics.
 type JournalStats struct {
-	Appended, Read, Skipped int64 // records
-	Unjournaled             int64 // ops held in memory only: the journal had no room
-	Syncs, SlowSyncs        int64
-	MaxSync                 time.Duration
+	Appended, Read, Skipped int64         // records
+	Unjournaled             int64         // ops held in memory only: the journal had no room
+	Syncs, SlowSyncs        int64         // group commits; fsyncs over slowSync
+	SyncTime, MaxSync       time.Duration // total and longest fsync, commits and rotations
 	SyncErrors              int64
 }
 
@@ -302,12 +307,23 @@ func (j *journal) startSegment(first uint64) error {
 		return &fullError{why: diskWhy(err), err: fmt.Errorf("creating queue log: %w", err)}
 	}
 	if !j.o.unsafeNoSync {
-		if err := f.Sync(); err != nil {
+		// The segment being left, its new successor and the directory
+		// entry naming it must all be on stable storage before records
+		// go to the new one: a failure here is a queue that cannot keep
+		// its promise, not a warning.
+		err := j.timedSync(j.w, false)
+		if err == nil {
+			err = j.timedSync(f, false)
+		}
+		if err == nil {
+			err = syncDir(j.o.dir)
+		}
+		if err != nil {
+			j.syncFailed(err)
 			f.Close()
 			os.Remove(s.path)
 			return &fullError{why: OverflowDiskError, err: fmt.Errorf("creating queue log: %w", err)}
 		}
-		_ = syncDir(j.o.dir)
 	}
 	j.smu.Lock()
 	old := j.w
@@ -315,9 +331,6 @@ func (j *journal) startSegment(first uint64) error {
 	j.smu.Unlock()
 	if old != nil {
 		j.fsyncMu.Lock()
-		if !j.o.unsafeNoSync {
-			_ = old.Sync()
-		}
 		old.Close()
 		j.fsyncMu.Unlock()
 	}
@@ -468,6 +481,11 @@ func (j *journal) reset(next uint64) error {
 	}
 	j.o.pool.addDisk(-j.total)
 	j.segs, j.total = nil, 0
+	// What failed to reach the disk was discarded with the records: the
+	// new segment starts with its own promise.
+	j.smu.Lock()
+	j.syncErr = nil
+	j.smu.Unlock()
 	return j.startSegment(next)
 }
 
@@ -500,9 +518,62 @@ func (j *journal) commitLoop() {
 		case <-t.C:
 		}
 		if err := j.sync(); err != nil {
-			j.o.log.Warn("queue log sync failed", "dir", j.o.dir, "err", err)
+			// The records since the last good fsync may never reach
+			// the disk (the kernel may have dropped their pages): the
+			// queue stops claiming them durable (syncFailed).
+			j.o.log.Error("queue log sync failed: the disk queue cannot keep operations durable", "dir", j.o.dir,
+				"err", err)
 		}
 	}
+}
+
+// timedSync fsyncs f (nil: nothing to do) under fsyncMu, timing it into
+// the journal's statistics; commit says whether it is a group commit
+// (counted in Syncs) or a rotation's.
+func (j *journal) timedSync(f *os.File, commit bool) error {
+	if f == nil {
+		return nil
+	}
+	j.fsyncMu.Lock()
+	start := time.Now()
+	err := j.o.fsync(f)
+	took := time.Since(start)
+	j.fsyncMu.Unlock()
+	j.smu.Lock()
+	defer j.smu.Unlock()
+	if commit {
+		j.stats.Syncs++
+	}
+	j.stats.SyncTime += took
+	j.stats.MaxSync = max(j.stats.MaxSync, took)
+	if took > slowSync {
+		j.stats.SlowSyncs++
+		j.o.log.Warn("slow queue log fsync", "dir", j.o.dir, "took", took)
+	}
+	if err != nil && !errors.Is(err, os.ErrClosed) {
+		j.stats.SyncErrors++
+	}
+	return err
+}
+
+// syncFailedErr is the fsync failure since the last reset, nil if none.
+func (j *journal) syncFailedErr() error {
+	j.smu.Lock()
+	defer j.smu.Unlock()
+	return j.syncErr
+}
+
+// syncFailed records that the journal could not make its records durable:
+// until a reset it is never closed clean and every sync fails. It reports
+// whether this is the first failure.
+func (j *journal) syncFailed(err error) bool {
+	j.smu.Lock()
+	defer j.smu.Unlock()
+	if j.syncErr != nil {
+		return false
+	}
+	j.syncErr = err
+	return true
 }
 
 // sync blocks until every record appended before the call is on stable
@@ -515,26 +586,26 @@ func (j *journal) sync() error {
 	if !dirty || f == nil || j.o.unsafeNoSync {
 		return nil
 	}
-	j.fsyncMu.Lock()
-	start := time.Now()
-	err := f.Sync()
-	took := time.Since(start)
-	j.fsyncMu.Unlock()
+	err := j.timedSync(f, true)
 	if errors.Is(err, os.ErrClosed) {
-		// Rotated or reset meanwhile: the old file was synced as it closed.
+		// Rotated or reset meanwhile: the old file was synced before it
+		// closed (startSegment), or its records were discarded (reset).
 		err = nil
+	}
+	if err != nil {
+		err = fmt.Errorf("syncing queue log: %w", err)
+		if j.syncFailed(err) && j.o.onSyncError != nil {
+			// The committer holds no queue lock: the queue is told here
+			// (an append that fails a rotation's fsync reports through
+			// its own error instead).
+			j.o.onSyncError(err)
+		}
+		return err
 	}
 	j.smu.Lock()
 	defer j.smu.Unlock()
-	j.stats.Syncs++
-	j.stats.MaxSync = max(j.stats.MaxSync, took)
-	if took > slowSync {
-		j.stats.SlowSyncs++
-		j.o.log.Warn("slow queue log fsync", "dir", j.o.dir, "took", took)
-	}
-	if err != nil {
-		j.stats.SyncErrors++
-		return fmt.Errorf("syncing queue log: %w", err)
+	if j.syncErr != nil {
+		return j.syncErr
 	}
 	if gen > j.synced {
 		j.synced = gen
@@ -556,9 +627,14 @@ func (j *journal) close() error {
 			err = cerr
 		}
 	}
+	j.smu.Lock()
+	failed := j.syncErr
+	j.smu.Unlock()
 	if err == nil {
+		// A journal whose fsync failed is not clean: the next start must
+		// not trust it to hold every operation.
 		m := j.meta
-		m.clean = !j.gapped
+		m.clean = !j.gapped && failed == nil
 		err = writeMeta(j.o.dir, m, j.o.unsafeNoSync)
 	}
 	return err

@@ -45,7 +45,11 @@ type Opts struct {
 	// held, that the queue is full and now drops what is pushed. The
 	// owner auto-disconnects and calls Reset.
 	OnOverflow func(Overflow)
-	Log        *slog.Logger
+
+	// fsync replaces (*os.File).Sync of the log's segments: a disk that
+	// fails an fsync cannot be made on demand, so tests inject it here.
+	fsync func(*os.File) error
+	Log   *slog.Logger
 }
 
 func (o *Opts) fill() {
@@ -85,7 +89,11 @@ func Open(o Opts) (*Queue, Recovery, error) {
 		return q, Recovery{}, nil
 	}
 	jo := journalOpts{dir: o.Dir, jobID: o.JobID, segmentBytes: o.SegmentBytes, spaceMax: o.SpaceMax,
-		freeMin: o.FreeSpaceMin, commitDelay: o.CommitDelay, unsafeNoSync: o.UnsafeNoSync, pool: o.Pool, log: o.Log}
+		freeMin: o.FreeSpaceMin, commitDelay: o.CommitDelay, unsafeNoSync: o.UnsafeNoSync, pool: o.Pool, log: o.Log,
+		onSyncError: q.syncError, fsync: o.fsync}
+	if jo.fsync == nil {
+		jo.fsync = (*os.File).Sync
+	}
 	if len(o.JobID) > maxJobID {
 		return nil, Recovery{}, fmt.Errorf("job ID of %d bytes: at most %d", len(o.JobID), maxJobID)
 	}
@@ -105,6 +113,8 @@ func Open(o Opts) (*Queue, Recovery, error) {
 			return nil, rec, fmt.Errorf("reading the recovered queue: %w", err)
 		}
 	}
+	q.mu.Lock()
+	q.unlock()
 	return q, rec, nil
 }
 
@@ -112,7 +122,7 @@ func Open(o Opts) (*Queue, Recovery, error) {
 // Operations pushed afterwards are dropped.
 func (q *Queue) Close() error {
 	q.mu.Lock()
-	defer q.mu.Unlock()
+	defer q.unlock()
 	if q.closed {
 		return nil
 	}

@@ -41,6 +41,7 @@ type Queue struct {
 	nextSeq uint64
 	epoch   uint64
 	counts  Counts
+	pub     levels        // counts as scrapes read them (levels.go)
 	cost    int64         // this queue's share of the pool
 	notify  chan struct{} // signalled when pending grows or acks free window room
 
@@ -59,6 +60,24 @@ type Queue struct {
 
 	resent    atomic.Int64
 	discarded atomic.Int64
+	// syncBroken: the journal's committer failed an fsync, so operations
+	// it holds may not be durable; the queue refuses operations until
+	// Reset (syncError).
+	syncBroken atomic.Bool
+}
+
+// syncError is the journal's onSyncError: the queue has overflowed with a
+// disk error (OnOverflow is told now; pushes are refused from the next
+// one on), so the connection auto-disconnects, discards the queue and
+// remirrors rather than go on claiming a durability it lacks.
+func (q *Queue) syncError(err error) {
+	if q.syncBroken.Swap(true) {
+		return
+	}
+	q.opts.Log.Error("source disk queue failed: an fsync of its log failed", "dir", q.opts.Dir, "err", err)
+	if q.opts.OnOverflow != nil {
+		q.opts.OnOverflow(OverflowDiskError)
+	}
 }
 
 // New returns an empty in-memory queue whose first sequence number is
@@ -105,7 +124,7 @@ func (q *Queue) addCost(n int64) {
 func (q *Queue) Push(op *wire.Op) uint64 {
 	q.mu.Lock()
 	seq, why := q.pushLocked(op)
-	q.mu.Unlock()
+	q.unlock()
 	if why != OverflowNone {
 		q.overflowed(why)
 	}
@@ -117,6 +136,9 @@ func (q *Queue) Push(op *wire.Op) uint64 {
 }
 
 func (q *Queue) pushLocked(op *wire.Op) (uint64, Overflow) {
+	if q.syncBroken.Load() && q.over == OverflowNone {
+		q.over = OverflowDiskError // told by syncError already
+	}
 	if q.closed || q.over != OverflowNone {
 		q.discarded.Add(1)
 		return 0, OverflowNone
@@ -158,7 +180,9 @@ func (q *Queue) pushLocked(op *wire.Op) (uint64, Overflow) {
 		}
 		switch {
 		case err == nil:
-		case toDisk:
+		case toDisk || q.j.syncFailedErr() != nil:
+			// Out of room for the backlog, or a log that cannot be made
+			// durable (a failed fsync): the queue overflows.
 			op.Seq = 0
 			return 0, q.overflowLocked(overflowOf(err))
 		default:
@@ -224,13 +248,13 @@ func (q *Queue) Take(ctx context.Context, max int, maxBytes int64, window int) (
 		}
 		if len(q.mem) > 0 && room > 0 {
 			batch := q.takeLocked(min(max, room), maxBytes)
-			q.mu.Unlock()
+			q.unlock()
 			if why != OverflowNone {
 				q.overflowed(why)
 			}
 			return batch, nil
 		}
-		q.mu.Unlock()
+		q.unlock()
 		if why != OverflowNone {
 			q.overflowed(why)
 		}
@@ -270,7 +294,7 @@ func (q *Queue) takeLocked(max int, maxBytes int64) []*wire.Op {
 func (q *Queue) Ack(seq uint64) {
 	q.mu.Lock()
 	n := q.ackLocked(seq)
-	q.mu.Unlock()
+	q.unlock()
 	if n > 0 {
 		q.signal()
 	}
@@ -324,7 +348,7 @@ func (q *Queue) Rewind(durable uint64) int {
 	}
 	q.mem = q.mem[i:]
 	q.skipBelow = max(q.skipBelow, durable)
-	q.mu.Unlock()
+	q.unlock()
 	q.resent.Add(int64(n))
 	q.signal()
 	return n
@@ -354,7 +378,7 @@ func (q *Queue) DropPending(keep func(*wire.Op) bool) int {
 	if err != nil {
 		why = q.overflowLocked(OverflowDiskError)
 	}
-	q.mu.Unlock()
+	q.unlock()
 	if why != OverflowNone {
 		q.overflowed(why)
 	}
@@ -366,7 +390,7 @@ func (q *Queue) DropPending(keep func(*wire.Op) bool) int {
 // where the queue was. It returns how many operations were discarded.
 func (q *Queue) Reset() int {
 	q.mu.Lock()
-	defer q.mu.Unlock()
+	defer q.unlock()
 	n := len(q.mem) + len(q.unacked) + int(q.counts.OpsInDiskQueue)
 	clear(q.mem)
 	clear(q.unacked)
@@ -376,6 +400,7 @@ func (q *Queue) Reset() int {
 	q.closeCursor()
 	q.skipBelow = 0
 	q.over = OverflowNone
+	q.syncBroken.Store(false)
 	if q.j != nil && !q.closed {
 		if err := q.j.reset(q.nextSeq); err != nil {
 			// The disk queue is unusable: go on in memory, without it.
@@ -385,18 +410,6 @@ func (q *Queue) Reset() int {
 		}
 	}
 	return n
-}
-
-// Counts returns the current levels.
-func (q *Queue) Counts() Counts {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	c := q.counts
-	c.MemoryBytes = q.cost
-	if q.j != nil {
-		c.JournalBytes = q.j.total
-	}
-	return c
 }
 
 // Resent is how many operations Rewind has put back for sending again.

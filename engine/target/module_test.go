@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,7 +25,26 @@ type testTarget struct {
 	addr string
 	hub  *events.Hub
 	reg  *stats.Registry
-	log  *bytes.Buffer
+	log  *lockedBuffer
+}
+
+// lockedBuffer is the log the module writes from its sessions' goroutines
+// while a test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func startTarget(t *testing.T) *testTarget {
@@ -33,7 +54,7 @@ func startTarget(t *testing.T) *testTarget {
 		t.Fatal(err)
 	}
 	cat := catalog.Must()
-	tt := &testTarget{hub: events.NewHub(cat), reg: stats.NewRegistry(cat), log: &bytes.Buffer{}}
+	tt := &testTarget{hub: events.NewHub(cat), reg: stats.NewRegistry(cat), log: &lockedBuffer{}}
 	st := settings.Overlay{Base: base, Over: map[string]string{"NetworkTimeout": "5"}}
 	tt.m = New(Config{ServerName: "t", Settings: st, Hub: tt.hub, Stats: tt.reg, DataPath: t.TempDir(),
 		Secret: func(wire.Hello) ([]byte, error) { return []byte("s3cret"), nil },
@@ -105,7 +126,7 @@ func TestBadPeersAreCutOff(t *testing.T) {
 		t.Fatal("no event 4071 for the corrupt frame")
 	}
 	for _, reason := range []string{"checksum", "magic", "too large", "version"} {
-		if !bytes.Contains(bytes.ToLower(tt.log.Bytes()), []byte(reason)) {
+		if !strings.Contains(strings.ToLower(tt.log.String()), reason) {
 			t.Errorf("log does not give the reason %q:\n%s", reason, tt.log.String())
 		}
 	}

@@ -142,3 +142,21 @@ func mustOpenQ(t *testing.T, o Opts) *Queue {
 	q, _ := mustOpen(t, o)
 	return q
 }
+
+// The log's fsyncs are counted for the statistics (JournalSyncs,
+// JournalSyncTime), readable without the queue's lock.
+func TestSyncsAreCounted(t *testing.T) {
+	q := mustOpenQ(t, testOpts(t, t.TempDir()))
+	defer q.Close()
+	before := q.Syncs().Count.Load() // the first segment's creation
+	q.Push(repOp(1, 100))
+	if err := q.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if got := q.Syncs().Count.Load(); got != before+1 {
+		t.Fatalf("%d fsyncs counted after one commit, want %d", got, before+1)
+	}
+	if q.Syncs().Micros.Load() < 0 {
+		t.Fatal("negative fsync time")
+	}
+}

@@ -37,6 +37,7 @@ type journalOpts struct {
 	unsafeNoSync bool
 	pool         *Pool
 	fsync        func(*os.File) error // (*os.File).Sync; tests inject failures
+	exported     *SyncCounters        // the queue's, outliving this journal
 	// onSyncError is told once, from the committer and without the
 	// queue's lock, that an fsync failed.
 	onSyncError func(error)
@@ -545,6 +546,7 @@ func (j *journal) timedSync(f *os.File, commit bool) error {
 		j.stats.Syncs++
 	}
 	j.stats.SyncTime += took
+	j.o.exported.add(took)
 	j.stats.MaxSync = max(j.stats.MaxSync, took)
 	if took > slowSync {
 		j.stats.SlowSyncs++

@@ -1,6 +1,9 @@
 package queue
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // levels is the last published copy of a queue's Counts. Scrapes read it
 // without the queue's lock, which journal appends, segment rotations and
@@ -52,3 +55,17 @@ func (q *Queue) unlock() {
 
 // Counts returns the current levels without taking the queue's lock.
 func (q *Queue) Counts() Counts { return q.pub.load() }
+
+// SyncCounters count a queue's log fsyncs for the statistics, read without
+// any lock (JournalSyncs, JournalSyncTime).
+type SyncCounters struct {
+	Count, Micros atomic.Int64
+}
+
+func (c *SyncCounters) add(took time.Duration) {
+	c.Count.Add(1)
+	c.Micros.Add(took.Microseconds())
+}
+
+// Syncs are the queue's log fsyncs so far, and the time they took.
+func (q *Queue) Syncs() *SyncCounters { return &q.syncs }

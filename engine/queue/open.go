@@ -90,7 +90,7 @@ func Open(o Opts) (*Queue, Recovery, error) {
 	}
 	jo := journalOpts{dir: o.Dir, jobID: o.JobID, segmentBytes: o.SegmentBytes, spaceMax: o.SpaceMax,
 		freeMin: o.FreeSpaceMin, commitDelay: o.CommitDelay, unsafeNoSync: o.UnsafeNoSync, pool: o.Pool, log: o.Log,
-		onSyncError: q.syncError, fsync: o.fsync}
+		onSyncError: q.syncError, fsync: o.fsync, exported: &q.syncs}
 	if jo.fsync == nil {
 		jo.fsync = (*os.File).Sync
 	}

@@ -42,6 +42,7 @@ type Queue struct {
 	epoch   uint64
 	counts  Counts
 	pub     levels        // counts as scrapes read them (levels.go)
+	syncs   SyncCounters  // the journal's fsyncs
 	cost    int64         // this queue's share of the pool
 	notify  chan struct{} // signalled when pending grows or acks free window room
 

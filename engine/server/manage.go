@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
@@ -278,9 +279,17 @@ func (s *Server) StartMirror(_ context.Context, name, mode string) error {
 	return s.withConn(name, func(c *source.Connection) error { return c.StartUserMirror(mode) })
 }
 
-// StopMirror stops a running mirror.
-func (s *Server) StopMirror(_ context.Context, name string) error {
-	return s.withConn(name, (*source.Connection).StopMirror)
+// stopWait bounds how long a stop request waits for the mirror or
+// activity to end before answering that it is still stopping.
+const stopWait = 10 * time.Second
+
+// StopMirror stops a running mirror and answers once it has stopped.
+func (s *Server) StopMirror(ctx context.Context, name string) error {
+	return s.withConn(name, func(c *source.Connection) error {
+		ctx, cancel := context.WithTimeout(ctx, stopWait)
+		defer cancel()
+		return c.StopMirror(ctx)
+	})
 }
 
 // PauseMirror pauses a running mirror.

@@ -28,7 +28,7 @@ func (s *Server) StartActivity(_ context.Context, name, activity string, o mgmt.
 }
 
 // ControlActivity pauses, resumes or stops a running activity.
-func (s *Server) ControlActivity(_ context.Context, name, activity, action string) error {
+func (s *Server) ControlActivity(ctx context.Context, name, activity, action string) error {
 	return s.withConn(name, func(c *source.Connection) error {
 		switch action {
 		case mgmt.ActionPause:
@@ -36,7 +36,9 @@ func (s *Server) ControlActivity(_ context.Context, name, activity, action strin
 		case mgmt.ActionResume:
 			return c.ResumeActivity(activity)
 		case mgmt.ActionStop:
-			return c.StopActivity(activity)
+			ctx, cancel := context.WithTimeout(ctx, stopWait)
+			defer cancel()
+			return c.StopActivity(ctx, activity)
 		}
 		return mgmt.ValidateActivity(activity, action)
 	})

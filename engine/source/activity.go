@@ -152,19 +152,16 @@ func (c *Connection) ResumeActivity(name string) error {
 	return nil
 }
 
-// StopActivity stops the running activity; its stop event is raised when
-// it has ended (4061, 4051, 4056).
-func (c *Connection) StopActivity(name string) error {
-	if _, err := c.runningActivity(name); err != nil {
+// StopActivity stops the running activity and returns once it has ended
+// (its stop event, 4061, 4051 or 4056, is raised by then), or when ctx
+// ends first with an error saying it is still stopping.
+func (c *Connection) StopActivity(ctx context.Context, name string) error {
+	kind, err := c.runningActivity(name)
+	if err != nil {
 		return err
 	}
-	m := &c.mirrorCtl
-	m.mu.Lock()
-	if m.running {
-		m.cancel()
-	}
-	m.mu.Unlock()
-	return nil
+	c.mirrorCtl.stop()
+	return c.waitStopped(ctx, kind.name)
 }
 
 // stoppedByUser tells a user's stop from a failure: a failed verification

@@ -72,6 +72,8 @@ type Connection struct {
 	ops    opsState // schedules, tasks, verification, orphans, restore (ops.go)
 	opsCnt opsCounters
 	dq     diskQueueState // the disk queue's overflow and recovery (overflow.go)
+
+	captureErr atomic.Pointer[string] // why capture stopped; nil while it runs
 }
 
 // connCounters are the live counters of the connection block.
@@ -168,7 +170,7 @@ func (c *Connection) Run(ctx context.Context) error {
 	defer c.stopOps()
 	go c.runSchedules(ctx)
 	repl := newReplicator(c)
-	if err := repl.start(ctx); err != nil {
+	if err := repl.start(); err != nil {
 		return err
 	}
 	c.st.update(func(s *Status) { s.ReplicationStatus = ReplPending })
@@ -327,6 +329,11 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 	}
 	c.sess.Store(s)
 	defer c.sess.Store(nil)
+	// The target's entry starts each session at OK: tell it when its
+	// copy still needs a remirror.
+	if c.st.get().TargetDataState == DataMirrorRequired {
+		tellDataState(s, DataMirrorRequired)
+	}
 	c.st.update(func(st *Status) {
 		st.ConState = ConActive
 		st.TransmitMode = TransmitActive
@@ -348,7 +355,7 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 	go func() {
 		defer wg.Done()
 		s.send(sctx, c.q, sendLimits{
-			maxOps: 256, maxBytes: 4 << 20,
+			maxOps: 256, maxBytes: func() int64 { return frameBytes(c.bandwidth()) },
 			window: func() int { return int(max(1, c.cfg.Settings.Int("SourcePendingAcks"))) },
 			paused: &c.paused, held: &c.ops.held, resume: c.resumeCh,
 		}, c.sent)
@@ -364,6 +371,19 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 	cancel()
 	wg.Wait()
 	c.mirrorCtl.wait()
+}
+
+// frameBytes bounds the payload of one Ops frame. Everything else sent on
+// the session (a mirror's stat request, a control, a stop's effect) waits
+// for the frame being written, so under a bandwidth limit a frame carries
+// at most a quarter second of traffic: a stop or pause then takes effect
+// within about a second however slow the link. Unlimited, 4 MiB.
+func frameBytes(kbps int64) int64 {
+	const most = 4 << 20
+	if kbps <= 0 {
+		return most
+	}
+	return min(most, max(4<<10, kbps*1000/8/4))
 }
 
 // sent updates the transmit counters after a batch left.

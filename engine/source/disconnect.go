@@ -22,19 +22,41 @@ var errNoData = errors.New("no data from the target")
 // full disk-based queue, an error of the queue log.
 func disconnectReason(err error) string {
 	var oe overflowError
+	var te targetError
 	switch {
 	case err == nil:
-		return "network error"
+		return "a network error"
 	case errors.As(err, &oe):
 		return oe.why.String()
 	case errors.Is(err, errNoData):
-		return "the target is unreachable (" + err.Error() + ")"
+		var nd noDataError
+		if errors.As(err, &nd) {
+			return fmt.Sprintf("the target is unreachable (no data from it for %s, NetworkTimeout)", nd.after)
+		}
+		return "the target is unreachable"
+	case errors.As(err, &te):
+		return "the target reported an error: " + humanCause(te.err)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
-		return "the target server has restarted or closed the connection (" + err.Error() + ")"
+		return "the target server has restarted or closed the connection"
 	}
-	return err.Error()
+	return humanCause(err)
 }
+
+// noDataError is the keep-alive's verdict: nothing arrived for after.
+type noDataError struct{ after time.Duration }
+
+func (e noDataError) Error() string {
+	return fmt.Sprintf("no data from the target for %s (NetworkTimeout)", e.after)
+}
+
+func (e noDataError) Is(target error) bool { return target == errNoData }
+
+// targetError is an error the target sent for the whole session.
+type targetError struct{ err error }
+
+func (e targetError) Error() string { return "target reported: " + e.err.Error() }
+func (e targetError) Unwrap() error { return e.err }
 
 // keepAlive pings at 1/6 of NetworkTimeout, as the reference describes, and
 // fails the session when nothing at all arrives for NetworkTimeout. The
@@ -59,7 +81,7 @@ func (c *Connection) keepAlive(ctx context.Context, s *session) {
 		if n := s.c.Counters().FramesRecv.Load(); n != last {
 			last, quiet = n, 0
 		} else if quiet += tick; quiet >= timeout {
-			s.fail(fmt.Errorf("%w for %s (NetworkTimeout)", errNoData, timeout))
+			s.fail(noDataError{after: timeout})
 			return
 		}
 		if pinging.Swap(true) {

@@ -116,17 +116,54 @@ func (c *Connection) StartMirror(mode string) error {
 	return nil
 }
 
-// StopMirror stops a running mirror (event 4022).
-func (c *Connection) StopMirror() error {
-	m := &c.mirrorCtl
-	m.mu.Lock()
-	if !m.running {
-		m.mu.Unlock()
+// StopMirror stops a running mirror (event 4022) and returns once it has
+// stopped, so a caller that reports success tells the truth; when ctx
+// ends first it returns ErrStopping.
+func (c *Connection) StopMirror(ctx context.Context) error {
+	if !c.mirrorCtl.stop() {
 		return catalog.Err(catalog.CodeMirrorNotRunning, "connection %d", c.cfg.ID)
 	}
-	m.cancel()
-	m.mu.Unlock()
+	return c.waitStopped(ctx, "mirror")
+}
+
+// ErrStopping says a stop was asked for but ctx ended before the mirror
+// or activity had stopped: it is still stopping.
+var ErrStopping = errors.New("still stopping")
+
+// waitStopped waits for the stopped mirror or activity what to end; when
+// ctx ends first the error says it is still stopping (108, ErrStopping).
+func (c *Connection) waitStopped(ctx context.Context, what string) error {
+	if err := c.mirrorCtl.waitCtx(ctx); err != nil {
+		return catalog.Wrap(catalog.CodeMirrorActive, err, "connection %d: the %s was asked to stop", c.cfg.ID, what)
+	}
 	return nil
+}
+
+// stop cancels the running mirror or activity; false when none runs.
+func (m *mirrorControl) stop() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.running {
+		return false
+	}
+	m.cancel()
+	return true
+}
+
+// waitCtx waits until no mirror runs, or ctx ends (ErrStopping).
+func (m *mirrorControl) waitCtx(ctx context.Context) error {
+	m.mu.Lock()
+	done, running := m.done, m.running
+	m.mu.Unlock()
+	if !running {
+		return nil
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ErrStopping
+	}
 }
 
 // PauseMirror pauses a running mirror (event 4020).
@@ -188,9 +225,9 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 	c.raise(4019, c.ctxArgs()...)
 	c.cnt.mirOps.Store(0) // the reference: a remirror resets these
 	c.cnt.mirBytes.Store(0)
+	c.setDataState(DataMirroring)
 	c.st.update(func(st *Status) {
 		st.MirrorStatus = MirrorCalculating
-		st.TargetDataState = DataMirroring
 		st.MirrorPercent = 0
 	})
 	start := time.Now()
@@ -202,18 +239,25 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 	}
 	if err != nil {
 		stopped := errors.Is(err, context.Canceled) && parent.Err() == nil && s.Err() == nil
-		if stopped {
-			// Stopped by the user: drop what it had not sent yet.
+		cause := humanCause(err)
+		switch {
+		case stopped:
+			// Stopped by the user: drop what it had not sent yet, and
+			// tell the target its copy is incomplete.
 			c.q.DropPending(func(op *wire.Op) bool { return !op.Mirror })
-		} else if parent.Err() == nil {
-			// The session failed: mirror again after reconnecting.
+			cause = causeStoppedByUser
+		case parent.Err() != nil:
+			cause = causeJobStopped
+		default:
+			if s.Err() != nil {
+				cause = causeSessionLost
+			}
+			// Mirror again after reconnecting.
 			c.needMirror.Store(mode)
 		}
-		c.st.update(func(st *Status) {
-			st.MirrorStatus = MirrorStopped
-			st.TargetDataState = DataMirrorRequired
-		})
-		c.raise(4022, c.cfg.Target, c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID), err.Error())
+		c.setDataState(DataMirrorRequired)
+		c.st.update(func(st *Status) { st.MirrorStatus = MirrorStopped })
+		c.raise(4022, c.cfg.Target, c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID), cause)
 		return
 	}
 	c.cnt.mirrorRemain.Store(0)
@@ -221,10 +265,8 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 		st.MirrorStatus = MirrorIdle
 		st.MirrorPercent = 100
 		st.MirrorRemaining = 0
-		if st.TargetDataState == DataMirroring {
-			st.TargetDataState = DataOK
-		}
 	})
+	c.setDataState(DataOK)
 	host := c.ctxArgs()[0]
 	c.raise(4023, host, "("+c.cfg.Target+")", c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID),
 		fmt.Sprintf("%d bytes in %s", m.done, time.Since(start).Round(time.Millisecond)))
@@ -273,6 +315,10 @@ func (m *mirror) batch(ctx context.Context, paths []string) error {
 		var t wire.StatEntry
 		if have != nil {
 			t = have[i]
+		}
+		// A pause or stop takes effect between files, not batches.
+		if err := m.c.mirrorCtl.gate(ctx); err != nil {
+			return err
 		}
 		if err := m.path(ctx, rel, t); err != nil {
 			return err

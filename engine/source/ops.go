@@ -69,6 +69,23 @@ func (c *Connection) overlay(s Status) Status {
 	if c.ops.restoreReq.Load() {
 		s.TargetDataState = DataRestoreRequired
 	}
+	// A failed capture is an error of the connection whatever the
+	// session does (only Scheduled combines with Error).
+	if why := c.captureErr.Load(); why != nil {
+		s.ConState = ConError
+		s.LastError = *why
+	}
+	// Without a session nothing is being replicated to the target, and
+	// the source cannot tell how the target's copy stands.
+	if s.ConState&ConError != 0 && s.ConnectedSince.IsZero() {
+		switch s.ReplicationStatus {
+		case ReplReady, ReplReplicating:
+			s.ReplicationStatus = ReplPending
+		}
+		if s.TargetDataState == DataOK || s.TargetDataState == DataMirroring {
+			s.TargetDataState = DataUnknown
+		}
+	}
 	if c.ops.held.Load() {
 		switch s.ConState {
 		case ConActive:

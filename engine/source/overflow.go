@@ -126,8 +126,10 @@ func (c *Connection) overflowed() error {
 // sessionStarted clears what only lasts until a reconnect succeeds.
 func (c *Connection) sessionStarted() {
 	c.st.update(func(s *Status) {
-		if s.ReplicationStatus == ReplOutOfMemory {
-			s.ReplicationStatus = ReplPending
+		// Connected, with capture running: replication is Ready until
+		// the next change makes it Replicating.
+		if s.ReplicationStatus == ReplOutOfMemory || s.ReplicationStatus == ReplPending {
+			s.ReplicationStatus = ReplReady
 		}
 	})
 }

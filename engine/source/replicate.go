@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dtrep/dtrep/engine/capture"
 )
@@ -26,25 +28,75 @@ func newReplicator(c *Connection) *replicator {
 
 // start begins watching before any mirror reads the tree, so no change
 // between the mirror's read and the first record is missed.
-func (r *replicator) start(ctx context.Context) error {
+func (r *replicator) start() error {
 	w, err := capture.New(r.c.cfg.Set.Root(), r.c.cfg.Set, capture.Options{})
 	if err != nil {
 		return err
 	}
 	r.w = w
-	go func() { _ = w.Serve(ctx) }()
 	return nil
 }
 
+// capturePoll is how often a connection whose capture failed looks whether
+// the source path is back.
+const capturePoll = time.Second
+
+// run replicates until ctx ends. It owns the capture: when capture fails
+// (the source path was removed, renamed or unmounted) the connection says
+// so at once (events 4070 and 4025, Replication Status Failed, conState
+// Error, Target data state Mirror Required), and when the path is back it
+// watches again and a difference mirror sends what changed meanwhile.
 func (r *replicator) run(ctx context.Context) {
 	c := r.c
 	c.raise(4024, c.ctxArgs()...)
 	for {
+		err := r.serveCapture(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		r.captureFailed(err)
+		if !r.restartCapture(ctx) {
+			return
+		}
+		c.captureErr.Store(nil)
+		c.st.update(func(s *Status) {
+			if s.ReplicationStatus == ReplFailed {
+				s.ReplicationStatus = ReplPending
+			}
+		})
+		c.cfg.Log.Info("source path is back: replicating again after a difference mirror", "connection", c.cfg.ID,
+			"path", c.cfg.Set.Root())
+		c.raise(4024, c.ctxArgs()...)
+		c.RequestMirror(MirrorDiffMode)
+	}
+}
+
+// serveCapture runs the watcher and turns its records into ops until the
+// watcher ends; it returns why (nil when ctx ended).
+func (r *replicator) serveCapture(ctx context.Context) error {
+	served := make(chan error, 1)
+	go func() { served <- r.w.Serve(ctx) }()
+	r.consume(ctx)
+	// Changes is closed once Serve returned (or ctx ended first).
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+		return <-served
+	}
+}
+
+// consume applies capture records until the watcher closes its stream or
+// ctx ends.
+func (r *replicator) consume(ctx context.Context) {
+	c := r.c
+	for {
 		var ch capture.Change
+		var ok bool
 		select {
 		case <-ctx.Done():
 			return
-		case ch = <-r.w.Changes():
+		case ch, ok = <-r.w.Changes():
 		default:
 			// The burst is over: resend the times of directories whose
 			// entries changed, then wait for the next record.
@@ -57,8 +109,11 @@ func (r *replicator) run(ctx context.Context) {
 			select {
 			case <-ctx.Done():
 				return
-			case ch = <-r.w.Changes():
+			case ch, ok = <-r.w.Changes():
 			}
+		}
+		if !ok {
+			return
 		}
 		c.st.update(func(s *Status) {
 			if s.ReplicationStatus == ReplReady || s.ReplicationStatus == ReplPending {
@@ -66,6 +121,43 @@ func (r *replicator) run(ctx context.Context) {
 			}
 		})
 		r.apply(ctx, ch)
+	}
+}
+
+// captureFailed shows and raises a capture that stopped: nothing changed
+// under the source path reaches the target until it is back.
+func (r *replicator) captureFailed(err error) {
+	c := r.c
+	if err == nil {
+		err = errors.New("capture ended")
+	}
+	why := "replication stopped: " + humanCause(err)
+	c.captureErr.Store(&why)
+	c.cfg.Log.Error("capture failed: replication stopped until the source path is back", "connection", c.cfg.ID,
+		"path", c.cfg.Set.Root(), "err", err)
+	c.st.update(func(s *Status) {
+		s.ReplicationStatus = ReplFailed
+		s.LastError = why
+	})
+	c.setDataState(DataMirrorRequired)
+	c.raise(4070, strconv.Itoa(c.cfg.ID))
+	c.raise(4025, c.ctxArgs()...)
+}
+
+// restartCapture waits until the source path can be watched again and
+// starts a new watcher; false when ctx ended first.
+func (r *replicator) restartCapture(ctx context.Context) bool {
+	t := time.NewTicker(capturePoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+		if err := r.start(); err == nil {
+			return true
+		}
 	}
 }
 

@@ -136,7 +136,7 @@ func (s *session) receive(q *queue.Queue, a acker) {
 				s.deliver(m.ReqID, m)
 				continue
 			}
-			s.fail(fmt.Errorf("target reported: %w", m.Err()))
+			s.fail(targetError{m.Err()})
 			return
 		case *wire.Ping:
 			_ = s.c.Send(&wire.Pong{ID: m.ID})
@@ -151,8 +151,8 @@ func (s *session) receive(q *queue.Queue, a acker) {
 // sendLimits bound one Ops frame.
 type sendLimits struct {
 	maxOps   int
-	maxBytes int64
-	window   func() int // SourcePendingAcks, read live
+	maxBytes func() int64 // payload of one frame, read live (frameBytes)
+	window   func() int   // SourcePendingAcks, read live
 	paused   *atomic.Bool
 	held     *atomic.Bool // transmission held by the schedule
 	resume   <-chan struct{}
@@ -186,7 +186,7 @@ func (s *session) send(ctx context.Context, q *queue.Queue, lim sendLimits, sent
 		if !sendable() {
 			return
 		}
-		batch, err := q.Take(ctx, lim.maxOps, lim.maxBytes, lim.window())
+		batch, err := q.Take(ctx, lim.maxOps, lim.maxBytes(), lim.window())
 		if err != nil {
 			return
 		}

@@ -3,6 +3,8 @@ package source
 import (
 	"sync"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/wire"
 )
 
 // conState bit values (chapter 3): only Scheduled and Error combine.
@@ -33,6 +35,7 @@ const (
 	ReplReady       = "Ready"
 	ReplPending     = "Pending"
 	ReplStopped     = "Stopped"
+	ReplFailed      = "Failed" // capture stopped: no changes reach the queue
 
 	DataOK             = "OK"
 	DataMirroring      = "Mirroring"
@@ -70,4 +73,39 @@ func (st *state) update(f func(*Status)) {
 	st.mu.Lock()
 	f(&st.s)
 	st.mu.Unlock()
+}
+
+// setDataState changes the Target data state and tells the target, whose
+// entry then shows the same word. OK only ends a mirror in progress: it
+// never hides a Mirror Required or Restore Required.
+func (c *Connection) setDataState(word string) {
+	changed := false
+	c.st.update(func(s *Status) {
+		if word == DataOK && s.TargetDataState != DataMirroring {
+			return
+		}
+		changed = s.TargetDataState != word
+		s.TargetDataState = word
+	})
+	if s := c.sess.Load(); s != nil && changed {
+		tellDataState(s, word)
+	}
+}
+
+// tellDataState sends the target the control that sets its data state to
+// word (nothing for the words only the source decides).
+func tellDataState(s *session, word string) {
+	var a wire.ControlAction
+	switch word {
+	case DataMirroring:
+		a = wire.ControlMirrorStart
+	case DataOK:
+		a = wire.ControlMirrorComplete
+	case DataMirrorRequired:
+		a = wire.ControlMirrorStop
+	default:
+		return
+	}
+	// A failed send ends the session; its loops report that.
+	_ = s.c.Send(&wire.Control{Action: a})
 }

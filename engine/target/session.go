@@ -74,7 +74,7 @@ func (m *Module) handle(parent context.Context, nc net.Conn) {
 	c := wire.NewConn(nc, wire.Options{})
 	defer c.Close()
 	s := &session{m: m, c: c, since: time.Now()}
-	s.state.Store("OK")
+	s.state.Store(DataOK)
 
 	timeout := time.Duration(max(1, m.cfg.Settings.Int("NetworkTimeout"))) * time.Second
 	hctx, cancel := context.WithTimeout(parent, min(timeout, 30*time.Second))
@@ -346,8 +346,15 @@ func (s *session) applyLoop(ctx context.Context, ch <-chan inbound) error {
 		case *wire.Control:
 			// Transmission and mirror controls are the source's; the target
 			// acknowledges nothing for them.
-			if m.Action == wire.ControlRestoreResolved {
+			switch m.Action {
+			case wire.ControlRestoreResolved:
 				s.restoreResolved()
+			case wire.ControlMirrorStart:
+				s.setDataState(DataMirroring, "a mirror started")
+			case wire.ControlMirrorComplete:
+				s.setDataState(DataOK, "a mirror completed")
+			case wire.ControlMirrorStop:
+				s.setDataState(DataMirrorRequired, "a mirror was stopped before it completed")
 			}
 		case *wire.Error:
 			return fmt.Errorf("source reported: %w", m.Err())
@@ -385,7 +392,7 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 			return ops, bytes, err
 		}
 		if s.a.NeedsMirror() {
-			s.state.Store("Mirror Required")
+			s.setDataState(DataMirrorRequired, "an operation could not be applied")
 		}
 		s.applied = op.Seq
 		// Recorded at once (not synced): a target killed now resumes

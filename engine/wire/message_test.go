@@ -85,7 +85,7 @@ func TestMalformedPayloads(t *testing.T) {
 		{"bool not 0 or 1", MsgListReply, "01 00 02", ErrBadValue},
 		{"unknown file type", MsgListReply, "01 01 0178 09 00", ErrBadValue},
 		{"unknown hash algorithm", MsgHashRequest, "01 0166 02 00 00 00", ErrBadValue},
-		{"unknown control action", MsgControl, "09 00", ErrBadValue},
+		{"unknown control action", MsgControl, "0b 00", ErrBadValue},
 		{"unknown task outcome", MsgTaskResult, "01 04 00", ErrBadValue},
 		{"zero task outcome", MsgTaskResult, "01 00 00", ErrBadValue},
 		{"read over the limit", MsgReadRequest, "01 01 66 00 8080c002", ErrBadValue},

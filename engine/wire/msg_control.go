@@ -74,14 +74,21 @@ const (
 	// the target's agree again (restored from the target, or remirrored
 	// over it): the target clears Restore Required.
 	ControlRestoreResolved ControlAction = 8
-	controlActionEnd                     = ControlRestoreResolved + 1
+	// ControlMirrorStart and ControlMirrorComplete, with ControlMirrorStop,
+	// tell the target how its copy stands, so its entry shows the Target
+	// data state the source does: Mirroring, OK once the mirror's ops are
+	// acknowledged, Mirror Required after a stopped or failed mirror.
+	ControlMirrorStart    ControlAction = 9
+	ControlMirrorComplete ControlAction = 10
+	controlActionEnd                    = ControlMirrorComplete + 1
 )
 
 var controlNames = [controlActionEnd]string{
 	ControlPauseTarget: "pause-target", ControlResumeTarget: "resume-target",
 	ControlPauseTransmission: "pause-transmission", ControlResumeTransmission: "resume-transmission",
 	ControlMirrorPause: "mirror-pause", ControlMirrorResume: "mirror-resume", ControlMirrorStop: "mirror-stop",
-	ControlRestoreResolved: "restore-resolved",
+	ControlRestoreResolved: "restore-resolved", ControlMirrorStart: "mirror-start",
+	ControlMirrorComplete: "mirror-complete",
 }
 
 func (a ControlAction) String() string {

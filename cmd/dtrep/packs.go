@@ -17,24 +17,53 @@ type packInstaller func(ctx context.Context, st settings.Reader) error
 
 var packInstallers = map[string]packInstaller{}
 
+// packWriter writes a pack users import themselves (SCOM) as files under
+// dir and returns their paths. Each packs_*.go file registers its own.
+type packWriter func(dir string, opt packOptions) ([]string, error)
+
+var packWriters = map[string]packWriter{}
+
+// packOptions are the install flags of written packs.
+type packOptions struct {
+	keyToken string
+}
+
 func init() {
 	packs := &cobra.Command{
 		Use:   "packs",
 		Short: "Install the monitoring packs generated from the catalog (packs/ in the source tree)",
 	}
-	packs.AddCommand(&cobra.Command{
+	var dir string
+	var opt packOptions
+	install := &cobra.Command{
 		Use:   "install NAME",
-		Short: "Install a pack (elasticsearch, ...) into the tool the settings point at",
+		Short: "Install a pack (elasticsearch, scom, ...): into the tool the settings point at, or as files",
 		Long: "install sends a pack's objects to the tool configured in the settings: for elasticsearch,\n" +
 			"the ILM policies and index templates of the dtrep data streams, to ElasticsearchAddresses\n" +
 			"with the Elasticsearch* credentials. The exporter installs them itself when it starts;\n" +
 			"this command is for clusters the exporter cannot install into (a missing privilege) or\n" +
-			"to restore them.",
+			"to restore them.\n\n" +
+			"Packs users import themselves are written under --dir: for scom, the SCOM 2007 management\n" +
+			"pack (2007/Dtrep.xml) and the four SCOM 2012 packs (2012/*.xml) to seal with the key whose\n" +
+			"public key token --key-token gives (see packs/scom/README.md).",
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return packNames(), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if write, ok := packWriters[args[0]]; ok {
+				if dir == "" {
+					return catalog.Err(catalog.CodeInvalidParameter, "pack %s is written as files: give --dir", args[0])
+				}
+				files, err := write(dir, opt)
+				if err != nil {
+					return fmt.Errorf("pack %s: %w", args[0], err)
+				}
+				for _, f := range files {
+					fmt.Fprintln(cmd.OutOrStdout(), f)
+				}
+				return nil
+			}
 			install, ok := packInstallers[args[0]]
 			if !ok {
 				return catalog.Err(catalog.CodeInvalidParameter, "unknown pack %q (known: %s)",
@@ -50,7 +79,11 @@ func init() {
 			fmt.Fprintf(cmd.OutOrStdout(), "pack %s installed\n", args[0])
 			return nil
 		},
-	})
+	}
+	install.Flags().StringVar(&dir, "dir", "", "directory to write a file pack (scom) into")
+	install.Flags().StringVar(&opt.keyToken, "key-token", "",
+		"public key token of the key the SCOM 2012 packs will be sealed with (16 hex digits)")
+	packs.AddCommand(install)
 	rootCmd.AddCommand(packs)
 }
 
@@ -58,6 +91,9 @@ func init() {
 func packNames() []string {
 	var names []string
 	for n := range packInstallers {
+		names = append(names, n)
+	}
+	for n := range packWriters {
 		names = append(names, n)
 	}
 	slices.Sort(names)

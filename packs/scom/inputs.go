@@ -76,3 +76,6 @@ func (in *Inputs) sort() {
 		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Log, b.Log))
 	})
 }
+
+// DefaultInputs are the surfaces the shipped packs watch.
+func DefaultInputs(cat *catalog.Catalog) Inputs { return CatalogInputs(cat) }

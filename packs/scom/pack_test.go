@@ -14,7 +14,7 @@ var update = flag.Bool("update", false, "rewrite the committed packs")
 
 // The committed packs are exactly what the code generates.
 func TestCommittedPacks(t *testing.T) {
-	files, err := Generate(catalog.Must(), CatalogInputs(catalog.Must()), Options{})
+	files, err := Generate(catalog.Must(), DefaultInputs(catalog.Must()), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/packs/scom"
+)
+
+func init() { packWriters["scom"] = writeSCOMPacks }
+
+// writeSCOMPacks writes the SCOM packs under dir, as committed under
+// packs/scom (with the 2012 packs' references carrying the key token).
+func writeSCOMPacks(dir string, opt packOptions) ([]string, error) {
+	cat := catalog.Must()
+	files, err := scom.Generate(cat, scom.DefaultInputs(cat), scom.Options{KeyToken: opt.keyToken})
+	if err != nil {
+		return nil, err
+	}
+	var written []string
+	for name, b := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			return nil, err
+		}
+		written = append(written, path)
+	}
+	slices.Sort(written)
+	return written, nil
+}

@@ -129,6 +129,11 @@ var breakages = []breakage{
 		func(t *testing.T, r *etree.Element) {
 			setAttr(t, r, "LanguagePacks/LanguagePack", "IsDefault", "false")
 		}},
+	{"monitor type state left unmapped", mpcheck.ClassMonitor, "SecondEventRaised is mapped 0 times", 0, 0,
+		func(t *testing.T, r *etree.Element) {
+			st := find(t, r, "Monitoring/Monitors/UnitMonitor/OperationalStates/OperationalState[@MonitorTypeStateID='SecondEventRaised']")
+			st.CreateAttr("MonitorTypeStateID", "FirstEventRaised")
+		}},
 	{"folder outside the Monitoring pane", mpcheck.ClassFolder, "does not lead", 1, 3, func(t *testing.T, r *etree.Element) {
 		setAttr(t, r, "Presentation/Folders/Folder", "ParentFolder", "SC!Microsoft.SystemCenter.ViewFolder.Root")
 	}},
@@ -167,7 +172,7 @@ func TestCheckerCatchesBrokenCopies(t *testing.T) {
 	}
 	for _, class := range []mpcheck.Class{mpcheck.ClassID, mpcheck.ClassReference, mpcheck.ClassConfig,
 		mpcheck.ClassOrder, mpcheck.ClassDisplay, mpcheck.ClassAlert, mpcheck.ClassKnowledge,
-		mpcheck.ClassLanguage, mpcheck.ClassFolder} {
+		mpcheck.ClassLanguage, mpcheck.ClassFolder, mpcheck.ClassMonitor} {
 		if !classes[class] {
 			t.Errorf("no breakage shows the checker catching %s problems", class)
 		}

@@ -32,13 +32,14 @@ type Options struct {
 
 // content is what the packs monitor, resolved against the catalog.
 type content struct {
+	triples    []EventTriple
 	events     []eventRule
 	counters   []perfCounter
 	thresholds map[string]threshold
 }
 
 func resolve(cat *catalog.Catalog, in Inputs) (content, error) {
-	var c content
+	c := content{triples: in.Events}
 	var err error
 	if c.events, err = eventRules(cat, in.Events); err != nil {
 		return c, err
@@ -56,6 +57,9 @@ func (c content) write(lib, disc, mon, pres *pack) error {
 	writeDiscovery(disc)
 	writeEventRules(mon, c.events)
 	if err := writePerformanceRules(mon, c.counters, c.thresholds); err != nil {
+		return err
+	}
+	if err := writeMonitors(mon, c.triples); err != nil {
 		return err
 	}
 	writePresentation(pres)

@@ -23,6 +23,7 @@ const (
 	ClassKnowledge Class = "knowledge"      // knowledge that is not MAML, or an alert without knowledge
 	ClassLanguage  Class = "language-pack"  // not exactly one default language pack
 	ClassFolder    Class = "folder"         // a view folder outside the Monitoring tree
+	ClassMonitor   Class = "monitor-states" // unit monitor states that do not cover its type's
 )
 
 // Problem is one defect found in a pack.
@@ -91,6 +92,7 @@ func (c *Checker) Check(packs ...[]byte) ([]Problem, error) {
 		c.checkLanguagePacks(p)
 		c.checkFolders(p)
 		c.checkAlerts(p)
+		c.checkMonitorStates(p)
 		configs = append(configs, c.configInstances(p)...)
 		for _, ka := range p.root.FindElements("LanguagePacks/LanguagePack/KnowledgeArticles/KnowledgeArticle") {
 			articles = append(articles, article{p, ka})
@@ -267,6 +269,40 @@ func (c *Checker) checkAlert(p *packIndex, owner *element, msg *etree.Element) {
 	for _, n := range params {
 		if !used[n] {
 			c.report(ClassAlert, owner.id, "alert parameter %d is not used by message %s", n+1, res.id)
+		}
+	}
+}
+
+// checkMonitorStates checks that each unit monitor maps every state of its
+// monitor type to exactly one health state.
+func (c *Checker) checkMonitorStates(p *packIndex) {
+	for _, e := range p.elems {
+		if e.kind != "UnitMonitor" {
+			continue
+		}
+		typ, err := c.resolve(p, e.el.SelectAttrValue("TypeID", ""))
+		if err != nil || typ.kind != "UnitMonitorType" {
+			continue // reported as a reference problem
+		}
+		want := map[string]int{}
+		for _, s := range typ.el.FindElements("MonitorTypeStates/MonitorTypeState") {
+			want[s.SelectAttrValue("ID", "")] = 0
+		}
+		for _, s := range e.el.FindElements("OperationalStates/OperationalState") {
+			id := s.SelectAttrValue("MonitorTypeStateID", "")
+			if _, ok := want[id]; !ok {
+				c.report(ClassMonitor, e.id, "state %s is not a state of %s", id, typ.id)
+				continue
+			}
+			want[id]++
+			if h := s.SelectAttrValue("HealthState", ""); !slices.Contains([]string{"Success", "Warning", "Error"}, h) {
+				c.report(ClassMonitor, e.id, "state %s has health %q", id, h)
+			}
+		}
+		for id, n := range want {
+			if n != 1 {
+				c.report(ClassMonitor, e.id, "monitor type state %s is mapped %d times, want once", id, n)
+			}
 		}
 	}
 }

@@ -19,5 +19,6 @@
 //     parameters, and has a knowledge article;
 //   - knowledge articles are MAML (maml.xsd: the subset SCOM knowledge uses,
 //     which the library packs' own articles pass);
-//   - view folders lead to the Monitoring pane's root folder.
+//   - view folders lead to the Monitoring pane's root folder;
+//   - unit monitors map each state of their monitor type exactly once.
 package mpcheck

@@ -73,6 +73,24 @@ func (c *Checker) configInstances(p *packIndex) []configInstance {
 	return out
 }
 
+// particles are the items of a Configuration that make up its content
+// (the rest, such as named types, are definitions).
+var particles = map[string]bool{"element": true, "choice": true, "sequence": true, "any": true}
+
+// collapseQNames trims the type names a schema refers to: XML Schema
+// collapses their white space (the System Center library writes
+// type="BatchSizeType "), which xmllint does not.
+func collapseQNames(e *etree.Element) *etree.Element {
+	for _, el := range append([]*etree.Element{e}, e.FindElements(".//*")...) {
+		for i, a := range el.Attr {
+			if a.Key == "type" || a.Key == "base" || a.Key == "ref" || a.Key == "itemType" {
+				el.Attr[i].Value = strings.TrimSpace(a.Value)
+			}
+		}
+	}
+	return e
+}
+
 // deriveXSD turns a type's Configuration (xsd:element items and included
 // schema types, as the library packs write them) into a schema whose root
 // element is Configuration.
@@ -88,15 +106,16 @@ func (c *Checker) deriveXSD(typ *element) ([]byte, error) {
 				return nil, fmt.Errorf("schema type %s: not found", text(st))
 			}
 			for _, def := range inc.el.ChildElements() {
-				schema.AddChild(def.Copy())
+				schema.AddChild(collapseQNames(def.Copy()))
 			}
 		}
 		for _, item := range cfg.ChildElements() {
 			switch {
-			case item.Space == "xsd" && item.Tag == "element":
-				seq.AddChild(item.Copy())
-			case item.Space == "xsd":
-				schema.AddChild(item.Copy())
+			case item.Space != "xsd":
+			case particles[item.Tag]:
+				seq.AddChild(collapseQNames(item.Copy()))
+			default:
+				schema.AddChild(collapseQNames(item.Copy()))
 			}
 		}
 	}

@@ -30,7 +30,7 @@ func (s *Server) JobID(name string) (string, bool) {
 // View builds the replication service view from the live server.
 func (s *Server) View(context.Context) (view.View, error) {
 	k := s.reg.Kernel.Instance()
-	in := view.Input{Catalog: s.cat, ServerName: s.name, ProductVersion: productVersion(),
+	in := view.Input{Catalog: s.cat, ServerName: s.name, ProductVersion: ProductVersion(),
 		OperatingSystem: operatingSystem(), SourceRunning: k.Values["SourceState"] != 0,
 		TargetRunning: k.Values["TargetState"] != 0}
 
@@ -204,8 +204,9 @@ func (s *Server) targetEntries() []view.EntryInput {
 	return append(out, gone...)
 }
 
-// productVersion is the module version the binary was built from.
-func productVersion() string {
+// ProductVersion is the module version the binary was built from, as the
+// service view and the registry value SCOM discovers (Windows) show it.
+func ProductVersion() string {
 	v := "(devel)"
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		v = bi.Main.Version

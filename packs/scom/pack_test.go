@@ -5,9 +5,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/server"
 )
 
 var update = flag.Bool("update", false, "rewrite the committed packs")
@@ -35,5 +37,12 @@ func TestCommittedPacks(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s differs from what the code generates: go test ./packs/scom -run TestCommittedPacks -update", name)
 		}
+	}
+}
+
+// The discovery and the group match the version the Windows build records.
+func TestVersionPatternMatchesRecordedVersion(t *testing.T) {
+	if v := server.ProductVersion(); !regexp.MustCompile(productVersionLike).MatchString(v) {
+		t.Errorf("pattern %s does not match the recorded version %q", productVersionLike, v)
 	}
 }

@@ -39,11 +39,11 @@ type content struct {
 }
 
 func resolve(cat *catalog.Catalog, in Inputs) (content, error) {
-	c := content{triples: in.Events}
-	var err error
-	if c.events, err = eventRules(cat, in.Events); err != nil {
-		return c, err
+	c := content{events: eventRules(in.Events)}
+	for _, r := range c.events {
+		c.triples = append(c.triples, r.EventTriple)
 	}
+	var err error
 	if c.counters, err = perfCounters(cat, in.CounterSets); err != nil {
 		return c, err
 	}

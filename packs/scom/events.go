@@ -1,6 +1,7 @@
 package scom
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,11 +13,12 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 )
 
-// eventRule is the alert rule of one (log, source, ID): the catalog events
-// listed under it (usually one; the reference gives a few IDs two texts).
+// eventRule is the alert rule of one (log, source, ID): the events the
+// writer reports under it (usually one; the reference gives a few IDs two
+// texts).
 type eventRule struct {
 	EventTriple
-	events []catalog.Event
+	events []Event
 }
 
 func (r eventRule) id() string {
@@ -38,7 +40,7 @@ func (r eventRule) level() catalog.Level {
 // Alerting reports whether an event's rule raises alerts as shipped: the
 // reference's Error events and the warnings whose required action is more
 // than "No action required". The others are present but disabled.
-func Alerting(e catalog.Event) bool {
+func Alerting(e Event) bool {
 	switch e.Level {
 	case catalog.LevelError:
 		return true
@@ -60,23 +62,24 @@ func severity(l catalog.Level) int {
 	return 0
 }
 
-// eventRules pairs every triple with its catalog events; a triple the
-// catalog does not know is an error (the writer reports only catalog events).
-func eventRules(cat *catalog.Catalog, triples []EventTriple) ([]eventRule, error) {
+// eventRules groups the events by triple, in (source, ID, log) order so
+// rules read like the reference's tables whatever the input order.
+func eventRules(events []Event) []eventRule {
 	var out []eventRule
-	for _, t := range triples {
-		r := eventRule{EventTriple: t}
-		for _, e := range cat.EventsByID(t.ID) {
-			if e.Log == t.Log && slices.Contains(e.Sources, t.Source) {
-				r.events = append(r.events, e)
-			}
+	at := map[EventTriple]int{}
+	for _, e := range events {
+		i, ok := at[e.EventTriple]
+		if !ok {
+			i = len(out)
+			at[e.EventTriple] = i
+			out = append(out, eventRule{EventTriple: e.EventTriple})
 		}
-		if len(r.events) == 0 {
-			return nil, fmt.Errorf("event %s is not in the catalog", t)
-		}
-		out = append(out, r)
+		out[i].events = append(out[i].events, e)
 	}
-	return out, nil
+	slices.SortStableFunc(out, func(a, b eventRule) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Log, b.Log))
+	})
+	return out
 }
 
 // writeEventRules writes one alert rule per event and one collection rule

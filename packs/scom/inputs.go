@@ -1,9 +1,7 @@
 package scom
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 )
@@ -19,19 +17,35 @@ type EventTriple struct {
 
 func (t EventTriple) String() string { return fmt.Sprintf("%s/%s/%d", t.Log, t.Source, t.ID) }
 
+// Event is one message the Windows writer reports under a triple; a few
+// triples carry two (the reference reuses some IDs).
+type Event struct {
+	EventTriple
+	Level   catalog.Level
+	Message string // the template, %1..%n
+	Action  string // the reference's required action
+}
+
 // CounterSet is one Performance Monitor object with its counters, in the
 // order the provider registers them.
 type CounterSet struct {
 	Name          string // e.g. "Double-Take Connection"
 	MultiInstance bool   // one instance per connection or per source peer
-	Counters      []string
+	Counters      []Counter
+}
+
+// Counter is one Performance Monitor counter.
+type Counter struct {
+	Name string // chapter 7's name, e.g. "Bytes transferred"
+	Stat string // the catalog counter feeding it
+	Unit string // what the shown value counts
 }
 
 // Inputs are the two surfaces the pack watches. The pack must match them
 // exactly: a rule for an event the Windows writer never reports, or for a
 // counter the provider does not register, would never fire.
 type Inputs struct {
-	Events      []EventTriple
+	Events      []Event
 	CounterSets []CounterSet
 }
 
@@ -41,14 +55,10 @@ type Inputs struct {
 // order.
 func CatalogInputs(cat *catalog.Catalog) Inputs {
 	var in Inputs
-	seen := map[EventTriple]bool{}
 	for _, e := range cat.Events {
 		for _, s := range e.Sources {
-			t := EventTriple{Log: e.Log, Source: s, ID: e.ID}
-			if !seen[t] {
-				seen[t] = true
-				in.Events = append(in.Events, t)
-			}
+			in.Events = append(in.Events, Event{EventTriple: EventTriple{Log: e.Log, Source: s, ID: e.ID},
+				Level: e.Level, Message: e.Message, Action: e.Action})
 		}
 	}
 	sets := map[string]int{}
@@ -63,18 +73,10 @@ func CatalogInputs(cat *catalog.Catalog) Inputs {
 			multi := c.Scope == catalog.ScopeConnection || c.Scope == catalog.ScopeTarget
 			in.CounterSets = append(in.CounterSets, CounterSet{Name: c.PerfObject, MultiInstance: multi})
 		}
-		in.CounterSets[i].Counters = append(in.CounterSets[i].Counters, c.PerfCounter)
+		in.CounterSets[i].Counters = append(in.CounterSets[i].Counters,
+			Counter{Name: c.PerfCounter, Stat: c.Name, Unit: c.Unit})
 	}
-	in.sort()
 	return in
-}
-
-// sort puts events in (source, ID, log) order so rules read like the
-// reference's tables and the generated files do not depend on input order.
-func (in *Inputs) sort() {
-	slices.SortFunc(in.Events, func(a, b EventTriple) int {
-		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Log, b.Log))
-	})
 }
 
 // DefaultInputs are the surfaces the shipped packs watch.

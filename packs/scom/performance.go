@@ -53,14 +53,16 @@ func settingInt(cat *catalog.Catalog, name string) (int, error) {
 // defaultThreshold is where a disabled rule starts when enabled: a value
 // meaning "much more than usual" for the counter's unit, to be overridden
 // for the environment.
-func defaultThreshold(c catalog.Counter) threshold {
+func defaultThreshold(c perfCounter) threshold {
 	switch {
-	case c.Name == "MemoryPoolBytesAvailable":
+	case c.Stat == "MemoryPoolBytesAvailable":
 		return threshold{op: "Less", value: 1 << 20}
 	case c.Unit == "percent":
 		return threshold{op: "Greater", value: 90}
 	case c.Unit == "bytes":
 		return threshold{op: "Greater", value: 1 << 30}
+	case c.Unit == "kilobytes":
+		return threshold{op: "Greater", value: 1 << 20}
 	case c.Unit == "microseconds":
 		return threshold{op: "Greater", value: 1e6}
 	case c.Unit == "kbps":
@@ -84,29 +86,25 @@ var collected = []string{
 
 // perfCounter is one counter of the provider with its catalog entry.
 type perfCounter struct {
+	Counter
 	set     CounterSet
-	name    string
 	catalog catalog.Counter
 }
 
 func (c perfCounter) idPart() string {
-	return alnum(strings.TrimPrefix(c.set.Name, "Double-Take ")) + "." + alnum(c.name)
+	return alnum(strings.TrimPrefix(c.set.Name, "Double-Take ")) + "." + alnum(c.Name)
 }
 
 // perfCounters pairs the provider's counters with the catalog's.
 func perfCounters(cat *catalog.Catalog, sets []CounterSet) ([]perfCounter, error) {
-	byName := map[[2]string]catalog.Counter{}
-	for _, c := range cat.Counters {
-		byName[[2]string{c.PerfObject, c.PerfCounter}] = c
-	}
 	var out []perfCounter
 	for _, s := range sets {
 		for _, n := range s.Counters {
-			c, ok := byName[[2]string{s.Name, n}]
+			c, ok := cat.Counter(n.Stat)
 			if !ok {
-				return nil, fmt.Errorf("counter %s\\%s is not in the catalog", s.Name, n)
+				return nil, fmt.Errorf("counter %s\\%s: statistic %q is not in the catalog", s.Name, n.Name, n.Stat)
 			}
-			out = append(out, perfCounter{set: s, name: n, catalog: c})
+			out = append(out, perfCounter{Counter: n, set: s, catalog: c})
 		}
 	}
 	return out, nil
@@ -117,11 +115,11 @@ func perfCounters(cat *catalog.Catalog, sets []CounterSet) ([]perfCounter, error
 func writePerformanceRules(p *pack, counters []perfCounter, enabled map[string]threshold) error {
 	found := map[string]bool{}
 	for _, c := range counters {
-		t, ok := enabled[c.catalog.Name]
+		t, ok := enabled[c.Stat]
 		if !ok {
-			t = defaultThreshold(c.catalog)
+			t = defaultThreshold(c)
 		}
-		found[c.catalog.Name] = ok
+		found[c.Stat] = ok
 		writeThresholdRule(p, c, t)
 	}
 	for name := range enabled {
@@ -141,7 +139,7 @@ func writePerformanceRules(p *pack, counters []perfCounter, enabled map[string]t
 
 func indexCounter(counters []perfCounter, name string) int {
 	for i, c := range counters {
-		if c.catalog.Name == name {
+		if c.Stat == name {
 			return i
 		}
 	}
@@ -152,18 +150,18 @@ func writeThresholdRule(p *pack, c perfCounter, t threshold) {
 	id := "Dtrep.Performance.Threshold." + c.idPart()
 	message := id + ".AlertMessage"
 	word := map[string]string{"Greater": "above", "Less": "below"}[t.op]
-	p.alertMessage(message, fmt.Sprintf("%s: %s %s threshold", c.set.Name, c.name, word),
+	p.alertMessage(message, fmt.Sprintf("%s: %s %s threshold", c.set.Name, c.Name, word),
 		"{0}\\{1} of instance '{2}' is {3}, "+word+" the rule's threshold.")
 	rule := p.define("Monitoring/Rules", "Rule", id,
-		fmt.Sprintf("dtrep %s\\%s threshold", c.set.Name, c.name),
+		fmt.Sprintf("dtrep %s\\%s threshold", c.set.Name, c.Name),
 		fmt.Sprintf("Alerts when %s\\%s is %s %s (override Threshold to change it). %s",
-			c.set.Name, c.name, word, formatValue(t.value), c.catalog.Description),
+			c.set.Name, c.Name, word, formatValue(t.value), c.catalog.Description),
 		"Enabled", strconv.FormatBool(t.enabled), "Target", p.ref(serverClass), "ConfirmDelivery", "false",
 		"Remotable", "true", "Priority", "Normal", "DiscardLevel", "100")
 	child(rule, "Category", "PerformanceHealth")
 	ds := rule.CreateElement("DataSources").CreateElement("DataSource")
 	setAttrs(ds, "ID", "Threshold", "TypeID", p.ref(thresholdSource))
-	wmiPerfConfig(ds, c.set, c.name, "300")
+	wmiPerfConfig(ds, c.set, c.Name, "300")
 	child(ds, "Operator", t.op)
 	child(ds, "Threshold", formatValue(t.value))
 	p.generateAlert(rule.CreateElement("WriteActions"), 1, 1, message,
@@ -174,7 +172,7 @@ func writeThresholdRule(p *pack, c perfCounter, t threshold) {
 		state = "It is disabled as shipped: enable it, and set Threshold for this environment, with an override."
 	}
 	p.knowledge(id,
-		section{"Summary", []string{fmt.Sprintf("%s\\%s: %s", c.set.Name, c.name, c.catalog.Description)}},
+		section{"Summary", []string{fmt.Sprintf("%s\\%s: %s", c.set.Name, c.Name, c.catalog.Description)}},
 		section{"Causes", []string{fmt.Sprintf("The counter was %s %s at a sample taken every 5 minutes. %s",
 			word, formatValue(t.value), state)}},
 		section{"Resolutions", []string{"Compare the value with the connection's state (dtrep job status) and " +
@@ -184,15 +182,15 @@ func writeThresholdRule(p *pack, c perfCounter, t threshold) {
 
 func writeCollectionRule(p *pack, c perfCounter) {
 	rule := p.define("Monitoring/Rules", "Rule", "Dtrep.Performance.Collection."+c.idPart(),
-		fmt.Sprintf("dtrep %s\\%s collection", c.set.Name, c.name),
-		fmt.Sprintf("Collects %s\\%s for the Performance Data view. %s", c.set.Name, c.name, c.catalog.Description),
+		fmt.Sprintf("dtrep %s\\%s collection", c.set.Name, c.Name),
+		fmt.Sprintf("Collects %s\\%s for the Performance Data view. %s", c.set.Name, c.Name, c.catalog.Description),
 		"Enabled", "true", "Target", p.ref(serverClass), "ConfirmDelivery", "false",
 		"Remotable", "true", "Priority", "Normal", "DiscardLevel", "100")
 	child(rule, "Category", "PerformanceCollection")
 	ds := rule.CreateElement("DataSources").CreateElement("DataSource")
 	setAttrs(ds, "ID", "Perf", "TypeID", p.ref(wmiPerfProvider))
 	child(ds, "NameSpace", `root\cimv2`)
-	wmiPerfConfig(ds, c.set, c.name, "300")
+	wmiPerfConfig(ds, c.set, c.Name, "300")
 	wa := rule.CreateElement("WriteActions").CreateElement("WriteAction")
 	setAttrs(wa, "ID", "Collect", "TypeID", p.ref("SC!Microsoft.SystemCenter.CollectPerformanceData"))
 }

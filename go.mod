@@ -2,13 +2,15 @@ module github.com/dtrep/dtrep
 
 go 1.26.0
 
-require github.com/spf13/cobra v1.10.2
+require (
+	github.com/spf13/cobra v1.10.2
+	github.com/tc-hib/winres v0.2.1
+)
 
-require github.com/beevik/etree v1.8.1 // indirect
+require github.com/beevik/etree v1.8.1
 
 require (
 	github.com/nfnt/resize v0.0.0-20180221191011-83c6a9932646 // indirect
-	github.com/tc-hib/winres v0.2.1 // indirect
 	golang.org/x/image v0.12.0 // indirect
 )
 

@@ -3,14 +3,15 @@ module github.com/dtrep/dtrep
 go 1.26.0
 
 require (
+	github.com/beevik/etree v1.8.1
 	github.com/spf13/cobra v1.10.2
 	github.com/tc-hib/winres v0.2.1
+	github.com/wneessen/go-mail v0.8.1
 )
-
-require github.com/beevik/etree v1.8.1
 
 require (
 	github.com/nfnt/resize v0.0.0-20180221191011-83c6a9932646 // indirect
+	golang.org/x/crypto v0.54.0 // indirect
 	golang.org/x/image v0.12.0 // indirect
 )
 

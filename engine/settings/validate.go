@@ -34,8 +34,21 @@ func Validate(s catalog.Setting, value string) error {
 
 // Normalize validates value and returns the form the Store keeps and
 // writes: integers in plain decimal, booleans as 0 or 1 (true/false, yes/no
-// and on/off are accepted, since YAML users write them).
+// and on/off are accepted, since YAML users write them). A check registered
+// for the setting (RegisterCheck) then judges the normalized value.
 func Normalize(s catalog.Setting, value string) (string, error) {
+	norm, err := normalizeType(s, value)
+	if err != nil {
+		return "", err
+	}
+	if err := runCheck(s, norm); err != nil {
+		return "", err
+	}
+	return norm, nil
+}
+
+// normalizeType is Normalize for the setting's catalog type alone.
+func normalizeType(s catalog.Setting, value string) (string, error) {
 	switch s.Type {
 	case TypeInt:
 		n, err := strconv.ParseInt(value, 10, 64)

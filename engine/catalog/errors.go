@@ -35,6 +35,7 @@ const (
 	CodeTransmissionPaused   = 153
 	CodeTargetPaused         = 162
 	CodeTargetDiskFull       = 173
+	CodeInvalidPath          = 225
 )
 
 // Error is a chapter 5 error: its text starts with the code and the

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/mgmt"
+	"github.com/dtrep/dtrep/engine/pathpolicy"
 	"github.com/dtrep/dtrep/engine/repset"
 	"github.com/dtrep/dtrep/engine/source"
 	"github.com/dtrep/dtrep/engine/stats"
@@ -39,21 +39,28 @@ func (s *Server) connLocked(name string) (*source.Connection, error) {
 }
 
 // validateSpec checks a job before anything is stored.
-func validateSpec(spec mgmt.JobSpec) error {
+func (s *Server) validateSpec(spec mgmt.JobSpec) error {
 	if strings.TrimSpace(spec.Name) == "" {
 		return catalog.Err(catalog.CodeInvalidParameter, "job name is empty")
 	}
-	if !filepath.IsAbs(spec.SourcePath) {
-		return catalog.Err(catalog.CodeSourcePathInvalid, "source path %q must be absolute", spec.SourcePath)
-	}
-	if fi, err := os.Stat(spec.SourcePath); err != nil || !fi.IsDir() {
-		return catalog.Err(catalog.CodeSourcePathInvalid, "source path %q is not a directory", spec.SourcePath)
+	if err := pathpolicy.CheckSource(s.set, spec.SourcePath); err != nil {
+		return err
 	}
 	if !filepath.IsAbs(spec.TargetPath) {
 		return catalog.Err(catalog.CodeInvalidParameter, "target path %q must be absolute", spec.TargetPath)
 	}
 	if _, _, err := net.SplitHostPort(spec.Target); err != nil {
 		return catalog.Err(catalog.CodeInvalidParameter, "target %q must be HOST:PORT", spec.Target)
+	}
+	if s.isSelf(spec.Target) {
+		// This server is the target too: its own rules apply now, not
+		// only when the connection starts.
+		if err := pathpolicy.CheckLocalPair(spec.SourcePath, spec.TargetPath); err != nil {
+			return err
+		}
+		if err := pathpolicy.CheckTarget(s.set, spec.TargetPath); err != nil {
+			return err
+		}
 	}
 	if spec.Compression < 0 || spec.Compression > 3 {
 		return catalog.Err(catalog.CodeInvalidParameter, "compression %d: allowed 0 (off) to 3", spec.Compression)
@@ -66,7 +73,7 @@ func validateSpec(spec mgmt.JobSpec) error {
 
 // CreateJob stores a new job (not started).
 func (s *Server) CreateJob(_ context.Context, spec mgmt.JobSpec) error {
-	if err := validateSpec(spec); err != nil {
+	if err := s.validateSpec(spec); err != nil {
 		return err
 	}
 	set, err := repset.FromGlobs(spec.Name, spec.SourcePath, spec.Include, spec.Exclude)

@@ -77,6 +77,10 @@ func New(opts Options) (*Server, error) {
 	if s.secret, err = s.loadSecret(); err != nil {
 		return nil, err
 	}
+	if len(s.secret) < wire.MinSecretLength {
+		opts.Log.Warn("ConnectionSecret is short: whoever captures one source proof can test guesses of it offline; use a random secret of at least 16 characters",
+			"length", len(s.secret), "recommended", wire.MinSecretLength)
+	}
 	jobs, err := s.loadJobs()
 	if err != nil {
 		return nil, err

@@ -58,6 +58,7 @@ type Module struct {
 	resume chan struct{} // closed and replaced on each resume
 	conns  map[*session]struct{}
 	jobs   map[string]*session // one live session per job: a reconnect replaces the old one
+	gate   *gate               // connections not yet admitted (gate.go)
 	failed *atomic.Int64       // Security FailedLogins
 	logins *atomic.Int64
 
@@ -75,7 +76,7 @@ func New(cfg Config) *Module {
 		cfg.Log = slog.Default()
 	}
 	m := &Module{cfg: cfg, resume: make(chan struct{}), conns: map[*session]struct{}{},
-		jobs: map[string]*session{}}
+		jobs: map[string]*session{}, gate: newGate()}
 	m.failed = cfg.Stats.Security.Counter("FailedLogins")
 	m.logins = cfg.Stats.Security.Counter("Logins")
 	cfg.Stats.Kernel.SetFunc("TargetOpenHandles", m.openHandles.Load)
@@ -107,10 +108,16 @@ func (m *Module) Serve(ctx context.Context, ln net.Listener) error {
 			}
 			return err
 		}
+		host := peerHost(nc.RemoteAddr())
+		if !m.gate.enter(host) {
+			nc.Close()
+			m.refused(nc.RemoteAddr(), errTooManyPending)
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m.handle(ctx, nc)
+			m.handle(ctx, nc, func() { m.gate.leave(host) })
 		}()
 	}
 }

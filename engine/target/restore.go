@@ -184,7 +184,7 @@ func (s *session) restoreResolved() {
 }
 
 // readReply answers a restore's read of the target's data.
-func readReply(root string, req *wire.ReadRequest) (*wire.ReadReply, error) {
+func readReply(root *os.Root, req *wire.ReadRequest) (*wire.ReadReply, error) {
 	rep := &wire.ReadReply{ReqID: req.ReqID}
 	f, fi, err := openRegular(root, req.Path)
 	if err != nil || f == nil {

@@ -23,21 +23,26 @@ func TestReadReply(t *testing.T) {
 	if err := os.Symlink("/etc", filepath.Join(root, "out")); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := readReply(root, &wire.ReadRequest{ReqID: 1, Path: "f", Offset: 6, Length: 100})
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rep, err := readReply(r, &wire.ReadRequest{ReqID: 1, Path: "f", Offset: 6, Length: 100})
 	if err != nil || !rep.Exists || rep.Size != 10 || rep.Offset != 6 || string(rep.Data) != "6789" {
 		t.Fatalf("tail read %+v %v", rep, err)
 	}
-	rep, err = readReply(root, &wire.ReadRequest{ReqID: 2, Path: "f", Offset: 20, Length: 4})
+	rep, err = readReply(r, &wire.ReadRequest{ReqID: 2, Path: "f", Offset: 20, Length: 4})
 	if err != nil || !rep.Exists || len(rep.Data) != 0 {
 		t.Fatalf("read past the end %+v %v", rep, err)
 	}
 	for _, p := range []string{"d", "missing"} {
-		if rep, err := readReply(root, &wire.ReadRequest{Path: p, Length: 4}); err != nil || rep.Exists {
+		if rep, err := readReply(r, &wire.ReadRequest{Path: p, Length: 4}); err != nil || rep.Exists {
 			t.Errorf("%s: %+v %v", p, rep, err)
 		}
 	}
 	for _, p := range []string{"../x", "/etc/passwd", "out/passwd", "a/../../x"} {
-		if _, err := readReply(root, &wire.ReadRequest{Path: p, Length: 4}); catalog.CodeOf(err) != catalog.CodeInvalidParameter {
+		if _, err := readReply(r, &wire.ReadRequest{Path: p, Length: 4}); catalog.CodeOf(err) != catalog.CodeInvalidParameter {
 			t.Errorf("%s: read outside the target path: %v", p, err)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -15,6 +14,7 @@ import (
 	"github.com/dtrep/dtrep/engine/apply"
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
+	"github.com/dtrep/dtrep/engine/pathpolicy"
 	"github.com/dtrep/dtrep/engine/stats"
 	"github.com/dtrep/dtrep/engine/wire"
 )
@@ -37,6 +37,9 @@ type session struct {
 	// writable while the path is blocked (base_linux.go).
 	base     string
 	baseFile *os.File
+	// root confines the source's queries (stat, hash, list, read) beneath
+	// the target path, as the applier confines its writes (query.go).
+	root *os.Root
 	task     wire.TaskResult // outcome of the task being applied (tasks.go)
 	blocked  bool            // holds a TGBlockOnConnect reference (block.go)
 
@@ -67,7 +70,9 @@ func (s *session) ctx() events.Context {
 	return events.Context{ConnID: int(s.hello.ConnectionID), RepSet: s.hello.SetName, Peer: s.c.RemoteAddr().String()}
 }
 
-func (m *Module) handle(parent context.Context, nc net.Conn) {
+// handle serves one accepted connection; admitted releases its handshake
+// slot once the handshake has ended.
+func (m *Module) handle(parent context.Context, nc net.Conn, admitted func()) {
 	if m.cfg.TLS != nil {
 		nc = newTLSServer(nc, m.cfg)
 	}
@@ -77,30 +82,21 @@ func (m *Module) handle(parent context.Context, nc net.Conn) {
 	s.state.Store(DataOK)
 
 	timeout := time.Duration(max(1, m.cfg.Settings.Int("NetworkTimeout"))) * time.Second
-	hctx, cancel := context.WithTimeout(parent, min(timeout, 30*time.Second))
-	local := wire.Hello{ServerName: m.cfg.ServerName}
-	hello, err := wire.ServerHandshake(hctx, c, &local, func(h wire.Hello) ([]byte, error) {
-		if err := s.open(h); err != nil {
-			return nil, err
-		}
-		local.Durable = s.d.durableFor(h.Epoch)
-		return m.cfg.Secret(h)
+	hctx, cancel := context.WithTimeout(parent, min(timeout, handshakeTimeout))
+	hello, err := wire.ServerHandshake(hctx, c, wire.Hello{ServerName: m.cfg.ServerName}, wire.ServerAuth{
+		Secret: m.cfg.Secret,
+		Admit:  s.admit,
 	})
 	cancel()
+	admitted()
 	if err != nil {
-		if errors.Is(err, wire.ErrAuthFailed) {
-			m.failed.Add(1)
-		}
-		if errors.Is(err, wire.ErrBadChecksum) {
-			m.cfg.Hub.Raise(events.SourceEngine, 4071, events.Context{Peer: nc.RemoteAddr().String()})
-		}
-		m.cfg.Log.Warn("source refused", "remote", nc.RemoteAddr(), "err", err)
+		m.refused(nc.RemoteAddr(), err)
 		s.close()
 		return
 	}
 	m.logins.Add(1)
 	s.hello = hello
-	s.applied = local.Durable
+	s.applied = s.d.durableFor(hello.Epoch)
 
 	ctx, cancelSession := context.WithCancel(parent)
 	s.cancel = cancelSession
@@ -154,11 +150,21 @@ func peerHost(a net.Addr) string {
 	return a.String()
 }
 
+// admit runs once the source has proved it knows the secret: it checks
+// the target path against this server's rules before anything is created,
+// opens the stream and returns how much of it is durable.
+func (s *session) admit(h wire.Hello) (uint64, error) {
+	if err := pathpolicy.CheckTarget(s.m.cfg.Settings, h.TargetPath); err != nil {
+		return 0, err
+	}
+	if err := s.open(h); err != nil {
+		return 0, err
+	}
+	return s.d.durableFor(h.Epoch), nil
+}
+
 // open prepares the applier and durable record for the source's Hello.
 func (s *session) open(h wire.Hello) error {
-	if h.TargetPath == "" || !filepath.IsAbs(h.TargetPath) {
-		return catalog.Err(catalog.CodeInvalidParameter, "target path %q must be absolute", h.TargetPath)
-	}
 	if err := os.MkdirAll(h.TargetPath, 0o755); err != nil {
 		return catalog.Wrap(catalog.CodeInvalidParameter, err, "target path %q", h.TargetPath)
 	}
@@ -187,6 +193,12 @@ func (s *session) open(h wire.Hello) error {
 		d.close()
 		return catalog.Wrap(catalog.CodeInvalidParameter, err, "target path %q", h.TargetPath)
 	}
+	if s.root, err = os.OpenRoot(h.TargetPath); err != nil {
+		s.baseFile.Close()
+		a.Close()
+		d.close()
+		return catalog.Wrap(catalog.CodeInvalidParameter, err, "target path %q", h.TargetPath)
+	}
 	s.d, s.a = d, a
 	return nil
 }
@@ -197,6 +209,9 @@ func (s *session) close() {
 	}
 	if s.baseFile != nil {
 		_ = s.baseFile.Close()
+	}
+	if s.root != nil {
+		_ = s.root.Close()
 	}
 	if s.d != nil {
 		_ = s.d.close()
@@ -323,23 +338,23 @@ func (s *session) applyLoop(ctx context.Context, ch <-chan inbound) error {
 		case *wire.StatRequest:
 			rep := &wire.StatReply{ReqID: m.ReqID, Entries: make([]wire.StatEntry, len(m.Paths))}
 			for i, p := range m.Paths {
-				rep.Entries[i] = stat(s.a.Root(), p)
+				rep.Entries[i] = stat(s.root, p)
 			}
 			if err := s.c.Send(rep); err != nil {
 				return err
 			}
 		case *wire.HashRequest:
-			rep, err := hashReply(s.a.Root(), m)
+			rep, err := hashReply(s.root, m)
 			if err := s.reply(m.ReqID, rep, err); err != nil {
 				return err
 			}
 		case *wire.ListRequest:
-			rep, err := listReply(s.a.Root(), m)
+			rep, err := listReply(s.root, m)
 			if err := s.reply(m.ReqID, rep, err); err != nil {
 				return err
 			}
 		case *wire.ReadRequest:
-			rep, err := readReply(s.a.Root(), m)
+			rep, err := readReply(s.root, m)
 			if err := s.reply(m.ReqID, rep, err); err != nil {
 				return err
 			}

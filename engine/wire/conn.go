@@ -48,8 +48,9 @@ type Conn struct {
 	cbuf []byte // compressed frame under construction
 	werr error  // set once a frame was half written: the stream is broken
 
-	br   *bufio.Reader
-	rerr error // set once the reader lost frame alignment
+	br    *bufio.Reader
+	rerr  error // set once the reader lost frame alignment
+	limit int   // payload limit of received frames, 0 = MaxPayload; set during the handshake
 }
 
 // readBufferSize amortises socket reads over several small frames.
@@ -176,7 +177,7 @@ func (c *Conn) Recv() (Message, error) {
 	if c.rerr != nil {
 		return nil, c.rerr
 	}
-	f, err := readFrame(c.br)
+	f, err := readFrame(c.br, c.limit)
 	if err != nil {
 		err = fmt.Errorf("receiving: %w", err)
 		if lost := (errFrameLost{}); errors.As(err, &lost) {
@@ -186,6 +187,11 @@ func (c *Conn) Recv() (Message, error) {
 	}
 	payload := f.payload
 	if f.flags&FlagCompressed != 0 {
+		if c.limit != 0 {
+			// Handshake messages are never compressed: no decoder runs for
+			// a peer that has proved nothing.
+			return nil, fmt.Errorf("receiving %s: %w: compressed frame during the handshake", f.typ, ErrUnknownFlags)
+		}
 		if payload, err = decompress(payload); err != nil {
 			return nil, fmt.Errorf("receiving %s: %w", f.typ, err)
 		}

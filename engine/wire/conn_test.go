@@ -155,7 +155,7 @@ func TestCompressionRule(t *testing.T) {
 			var f frame
 			within(t, 5*time.Second, "read", func() {
 				var err error
-				if f, err = readFrame(rawFrames(y)); err != nil {
+				if f, err = readFrame(rawFrames(y), 0); err != nil {
 					t.Error(err)
 				}
 			})
@@ -205,7 +205,7 @@ func TestSetCompressionAtRunTime(t *testing.T) {
 			t.Fatalf("Compression() = %v, want %v", a.Compression(), level)
 		}
 		errc := sendAsync(a, msg)
-		f, err := readFrame(r)
+		f, err := readFrame(r, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -64,7 +64,10 @@ func (e errFrameLost) Unwrap() error { return e.err }
 // Checks run in the order the bytes allow: magic, version and length before
 // anything is allocated, the checksum before type and flags so a corrupted
 // type byte reports as the corruption it is.
-func readFrame(r *bufio.Reader) (frame, error) {
+//
+// limit, when not 0, lowers MaxPayload for this frame (see
+// HandshakeMaxPayload).
+func readFrame(r *bufio.Reader, limit int) (frame, error) {
 	hdr, err := r.Peek(HeaderSize)
 	if err != nil {
 		if err == io.EOF && len(hdr) > 0 {
@@ -79,8 +82,11 @@ func readFrame(r *bufio.Reader) (frame, error) {
 		return frame{}, errFrameLost{fmt.Errorf("%w: %d", ErrBadVersion, hdr[4])}
 	}
 	n := binary.BigEndian.Uint32(hdr[8:])
-	if n > MaxPayload {
-		return frame{}, errFrameLost{fmt.Errorf("%w: payload of %d bytes, limit %d", ErrFrameTooLarge, n, MaxPayload)}
+	if limit <= 0 || limit > MaxPayload {
+		limit = MaxPayload
+	}
+	if n > uint32(limit) {
+		return frame{}, errFrameLost{fmt.Errorf("%w: payload of %d bytes, limit %d", ErrFrameTooLarge, n, limit)}
 	}
 	f := frame{typ: MsgType(hdr[5]), flags: hdr[6]}
 	reserved := hdr[7]

@@ -37,7 +37,7 @@ func TestGoldenFrame(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Fatalf("frame:\n got %x\nwant %x", got, want)
 	}
-	f, err := readFrame(bufio.NewReader(bytes.NewReader(want)))
+	f, err := readFrame(bufio.NewReader(bytes.NewReader(want)), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestReadFrameErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := readFrame(bufio.NewReader(bytes.NewReader(c.input)))
+			_, err := readFrame(bufio.NewReader(bytes.NewReader(c.input)), 0)
 			if !errors.Is(err, c.want) {
 				t.Fatalf("err = %v, want %v", err, c.want)
 			}
@@ -101,14 +101,14 @@ func TestReadFrameAfterBadChecksum(t *testing.T) {
 	bad := goldenFrame(t)
 	bad[HeaderSize] ^= 1
 	r := bufio.NewReader(bytes.NewReader(append(bad, goldenFrame(t)...)))
-	if _, err := readFrame(r); !errors.Is(err, ErrBadChecksum) {
+	if _, err := readFrame(r, 0); !errors.Is(err, ErrBadChecksum) {
 		t.Fatalf("first frame: %v", err)
 	}
-	f, err := readFrame(r)
+	f, err := readFrame(r, 0)
 	if err != nil || f.typ != MsgPing {
 		t.Fatalf("second frame: %+v, %v", f, err)
 	}
-	if _, err := readFrame(r); err != io.EOF {
+	if _, err := readFrame(r, 0); err != io.EOF {
 		t.Fatalf("end: %v, want io.EOF", err)
 	}
 }
@@ -121,7 +121,7 @@ func TestReadFrameOversizeAllocatesNothing(t *testing.T) {
 	br := bufio.NewReader(bytes.NewReader(hdr))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err := readFrame(br)
+	_, err := readFrame(br, 0)
 	runtime.ReadMemStats(&after)
 	if !errors.Is(err, ErrFrameTooLarge) {
 		t.Fatalf("err = %v", err)

@@ -3,8 +3,11 @@ package wire
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"net"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // checkReencode asserts that a message the decoder accepted encodes again
@@ -51,7 +54,7 @@ func FuzzReadFrame(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bufio.NewReader(bytes.NewReader(data))
 		for range 8 {
-			fr, err := readFrame(r)
+			fr, err := readFrame(r, 0)
 			if err != nil {
 				if _, lost := err.(errFrameLost); lost || r.Buffered() == 0 {
 					return
@@ -115,3 +118,77 @@ func FuzzUnmarshalTaskResult(f *testing.F)  { fuzzUnmarshal(f, MsgTaskResult) }
 func FuzzUnmarshalReadRequest(f *testing.F) { fuzzUnmarshal(f, MsgReadRequest) }
 func FuzzUnmarshalReadReply(f *testing.F)   { fuzzUnmarshal(f, MsgReadReply) }
 func FuzzUnmarshalJobState(f *testing.F)    { fuzzUnmarshal(f, MsgJobState) }
+
+// scriptedConn is a net.Conn whose peer's bytes are fixed in advance and
+// whose writes are discarded: the handshake fuzzers play a peer with it.
+type scriptedConn struct {
+	net.Conn // nil: only the methods below are used
+	r        *bytes.Reader
+}
+
+func (c *scriptedConn) Read(p []byte) (int, error)       { return c.r.Read(p) }
+func (c *scriptedConn) Write(p []byte) (int, error)      { return len(p), nil }
+func (c *scriptedConn) Close() error                     { return nil }
+func (c *scriptedConn) SetDeadline(time.Time) error      { return nil }
+func (c *scriptedConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *scriptedConn) SetWriteDeadline(time.Time) error { return nil }
+func (c *scriptedConn) RemoteAddr() net.Addr             { return &net.TCPAddr{} }
+func (c *scriptedConn) LocalAddr() net.Addr              { return &net.TCPAddr{} }
+func scripted(data []byte) *Conn                         { return NewConn(&scriptedConn{r: bytes.NewReader(data)}, Options{}) }
+func framesOf(tb testing.TB, ms ...Message) (out []byte) {
+	for _, m := range ms {
+		out = append(out, frameOf(tb, m, CompressionOff)...)
+	}
+	return out
+}
+
+// handshakeSeeds are plausible peer flights: the right messages with
+// proofs the fuzzer must not be able to turn into a success.
+func handshakeSeeds(f *testing.F) {
+	h := defaultSetup().client
+	h.Versions = SupportedVersions
+	f.Add(framesOf(f, &h, &Challenge{}, &Proof{}))
+	f.Add(framesOf(f, &h, &Challenge{}, &Proof{}, &Welcome{Version: ProtocolVersion}))
+	f.Add(framesOf(f, &h, &Challenge{}, &Refuse{Code: 138, Reason: "no"}))
+	f.Add(framesOf(f, &h, &Proof{}, &Challenge{}))
+	f.Add(framesOf(f, &Welcome{Version: ProtocolVersion, Durable: 1 << 40}))
+	f.Add(frameOf(f, &h, CompressionMaximum))
+	f.Add([]byte{})
+}
+
+// FuzzServerHandshake plays an unauthenticated source against the target
+// side: whatever it sends, the handshake fails without panicking, never
+// admits the source and never accepts a frame beyond HandshakeMaxPayload.
+func FuzzServerHandshake(f *testing.F) {
+	handshakeSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := scripted(data)
+		_, err := ServerHandshake(context.Background(), c, Hello{ServerName: "beta"}, ServerAuth{
+			Secret: secretFor("job1", testSecret),
+			Admit: func(h Hello) (uint64, error) {
+				t.Fatalf("admitted an unproved source: %+v", h)
+				return 0, nil
+			}})
+		if err == nil {
+			t.Fatal("a scripted source completed the handshake")
+		}
+		if c.Counters().FramesRecv.Load() > 3 || c.Version() != 0 {
+			t.Fatalf("%d frames received, version %d", c.Counters().FramesRecv.Load(), c.Version())
+		}
+	})
+}
+
+// FuzzClientHandshake plays a target that does not know the secret against
+// the source side: the handshake fails without panicking.
+func FuzzClientHandshake(f *testing.F) {
+	handshakeSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := scripted(data)
+		if _, err := ClientHandshake(context.Background(), c, defaultSetup().client, testSecret); err == nil {
+			t.Fatal("a scripted target completed the handshake")
+		}
+		if c.Version() != 0 {
+			t.Fatalf("version %d after a failed handshake", c.Version())
+		}
+	})
+}

@@ -34,14 +34,14 @@ var golden = []struct {
 	hex  string
 }{
 	{"hello", &Hello{Versions: []uint16{1, 2}, ServerName: "src", SetName: "job", ConnectionID: 7,
-		SourceAddr: "10.0.0.1", Flags: HelloReconnect, JobID: "j1", Epoch: 3, TargetPath: "/t", Durable: 300},
-		"02 0001 0002 03 737263 03 6a6f62 07 08 31302e302e302e31 01 02 6a31 03 02 2f74 ac02"},
-	{"hello-empty", &Hello{}, "00 00 00 00 00 00 00 00 00 00"},
+		SourceAddr: "10.0.0.1", Flags: HelloReconnect, JobID: "j1", Epoch: 3, TargetPath: "/t"},
+		"02 0001 0002 03 737263 03 6a6f62 07 08 31302e302e302e31 01 02 6a31 03 02 2f74"},
+	{"hello-empty", &Hello{}, "00 00 00 00 00 00 00 00 00"},
 	{"challenge", &Challenge{Nonce: [32]byte(run(0x00, 32))},
 		"000102030405060708090a0b0c0d0e0f 101112131415161718191a1b1c1d1e1f"},
 	{"proof", &Proof{MAC: [32]byte(run(0xa0, 32))},
 		"a0a1a2a3a4a5a6a7a8a9aaabacadaeaf b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"},
-	{"welcome", &Welcome{Version: 1}, "0001"},
+	{"welcome", &Welcome{Version: 1, Durable: 300}, "0001 ac02"},
 	{"refuse", &Refuse{Code: 138, Reason: "no"}, "8a01 02 6e6f"},
 	{"ops", &Ops{Ops: []Op{
 		{Seq: 300, Kind: OpWrite, Mirror: true, Path: "a", Offset: 4096, Data: []byte("hi")},

@@ -56,8 +56,7 @@ func runHandshake(t *testing.T, a, b *Conn, s handshakeSetup) (client, server ha
 	}
 	srv := make(chan handshakeResult, 1)
 	go func() {
-		local := s.server
-		p, err := ServerHandshake(ctx, b, &local, s.lookup)
+		p, err := ServerHandshake(ctx, b, s.server, ServerAuth{Secret: s.lookup})
 		srv <- handshakeResult{p, err}
 	}()
 	within(t, 15*time.Second, "handshake", func() {
@@ -118,16 +117,16 @@ func helloEqual(a, b Hello) bool {
 	return bytes.Equal(x, y)
 }
 
-func TestHandshakeLookupCompletesLocalHello(t *testing.T) {
+func TestHandshakeAdmitSendsDurable(t *testing.T) {
 	a, b := pipeConns(t, Options{}, Options{})
 	s := defaultSetup()
-	local := Hello{ServerName: "beta"}
 	srv := make(chan error, 1)
 	go func() {
-		_, err := ServerHandshake(context.Background(), b, &local, func(h Hello) ([]byte, error) {
-			local.Durable = h.Epoch * 100 // what the target has made durable for this stream
-			return testSecret, nil
-		})
+		_, err := ServerHandshake(context.Background(), b, Hello{ServerName: "beta"}, ServerAuth{
+			Secret: secretFor("job1", testSecret),
+			Admit: func(h Hello) (uint64, error) {
+				return h.Epoch * 100, nil // what the target has made durable for this stream
+			}})
 		srv <- err
 	}()
 	var peer Hello
@@ -139,6 +138,145 @@ func TestHandshakeLookupCompletesLocalHello(t *testing.T) {
 	if peer.Durable != 200 {
 		t.Fatalf("source saw Durable %d, want 200", peer.Durable)
 	}
+}
+
+// An Admit refusal reaches the source with its code, after the source
+// proved itself and before the target did.
+func TestHandshakeAdmitRefuses(t *testing.T) {
+	a, b := pipeConns(t, Options{}, Options{})
+	s := defaultSetup()
+	srv := make(chan error, 1)
+	go func() {
+		_, err := ServerHandshake(context.Background(), b, Hello{ServerName: "beta"}, ServerAuth{
+			Secret: secretFor("job1", testSecret),
+			Admit: func(Hello) (uint64, error) {
+				return 0, catalog.Err(catalog.CodeInvalidParameter, "target path not allowed")
+			}})
+		srv <- err
+	}()
+	var err error
+	within(t, 10*time.Second, "handshake", func() { _, err = ClientHandshake(context.Background(), a, s.client, testSecret) })
+	if Code(err) != catalog.CodeInvalidParameter || !strings.Contains(err.Error(), "not allowed") {
+		t.Fatalf("client: %v, want code %d naming the reason", err, catalog.CodeInvalidParameter)
+	}
+	if serr := <-srv; catalog.CodeOf(serr) != catalog.CodeInvalidParameter {
+		t.Fatalf("server: %v", serr)
+	}
+}
+
+// fakeSource speaks the source's first flight by hand and returns what the
+// target sent back before the source proved anything.
+func fakeSource(t *testing.T, a *Conn, h Hello) []Message {
+	t.Helper()
+	h.Versions = SupportedVersions
+	if err := a.sendAll(&h, &Challenge{}); err != nil {
+		t.Fatal(err)
+	}
+	var got []Message
+	for range 2 {
+		m, err := a.Recv()
+		if err != nil {
+			t.Fatalf("after %d messages: %v", len(got), err)
+		}
+		got = append(got, m)
+	}
+	return got
+}
+
+// The target answers an unproved source with its Hello and Challenge
+// only: nothing in them depends on the secret, so a prober that hangs up
+// now holds nothing to test guesses against, and the target's Admit (its
+// disk) is never reached by a wrong proof.
+func TestHandshakeTargetRevealsNothingBeforeSourceProves(t *testing.T) {
+	a, b := pipeConns(t, Options{}, Options{})
+	admitted := make(chan Hello, 1)
+	srv := make(chan error, 1)
+	go func() {
+		_, err := ServerHandshake(context.Background(), b, Hello{ServerName: "beta"}, ServerAuth{
+			Secret: secretFor("job1", testSecret),
+			Admit:  func(h Hello) (uint64, error) { admitted <- h; return 0, nil }})
+		srv <- err
+	}()
+	var got []Message
+	within(t, 10*time.Second, "first flight", func() { got = fakeSource(t, a, defaultSetup().client) })
+	if _, ok := got[0].(*Hello); !ok {
+		t.Fatalf("first answer %s, want hello", got[0].Type())
+	}
+	if _, ok := got[1].(*Challenge); !ok {
+		t.Fatalf("second answer %s, want challenge", got[1].Type())
+	}
+	if err := a.Send(&Proof{}); err != nil { // a guess
+		t.Fatal(err)
+	}
+	var m Message
+	var err error
+	within(t, 10*time.Second, "answer to a wrong proof", func() { m, err = a.Recv() })
+	if r, ok := m.(*Refuse); err != nil || !ok || r.Code != catalog.CodeInsufficientSecurity {
+		t.Fatalf("answer to a wrong proof: %v, %v; want Refuse 138", m, err)
+	}
+	if serr := <-srv; !errors.Is(serr, ErrAuthFailed) {
+		t.Fatalf("server: %v, want ErrAuthFailed", serr)
+	}
+	select {
+	case h := <-admitted:
+		t.Fatalf("Admit ran for an unproved source: %+v", h)
+	default:
+	}
+}
+
+// Before the handshake succeeds a side accepts only small, uncompressed
+// frames: a header announcing MaxPayload ends the exchange before anything
+// is allocated for it. After it, large frames flow again.
+func TestHandshakeFrameLimit(t *testing.T) {
+	t.Run("large frame before auth", func(t *testing.T) {
+		a, b := tcpConns(t, Options{}, Options{})
+		srv := make(chan error, 1)
+		go func() {
+			_, err := ServerHandshake(context.Background(), b, Hello{}, ServerAuth{Secret: secretFor("job1", testSecret)})
+			srv <- err
+		}()
+		big := &Hello{ServerName: string(bytes.Repeat([]byte("x"), HandshakeMaxPayload))}
+		sent := sendAsync(a, big)
+		var err error
+		within(t, 10*time.Second, "refusal", func() { err = <-srv })
+		b.Close()
+		<-sent // the server may hang up before it has all of it
+		if !errors.Is(err, ErrFrameTooLarge) {
+			t.Fatalf("server: %v, want ErrFrameTooLarge", err)
+		}
+	})
+	t.Run("compressed frame before auth", func(t *testing.T) {
+		a, b := tcpConns(t, Options{Compression: CompressionMaximum, MinCompressSize: 1}, Options{})
+		srv := make(chan error, 1)
+		go func() {
+			_, err := ServerHandshake(context.Background(), b, Hello{}, ServerAuth{Secret: secretFor("job1", testSecret)})
+			srv <- err
+		}()
+		sent := sendAsync(a, &Hello{ServerName: string(compressibleText(4096))})
+		var err error
+		within(t, 10*time.Second, "refusal", func() { err = <-srv })
+		b.Close()
+		<-sent
+		if !errors.Is(err, ErrUnknownFlags) {
+			t.Fatalf("server: %v, want ErrUnknownFlags", err)
+		}
+	})
+	t.Run("lifted after success", func(t *testing.T) {
+		a, b := pipeConns(t, Options{}, Options{})
+		if c, sv := runHandshake(t, a, b, defaultSetup()); c.err != nil || sv.err != nil {
+			t.Fatalf("client: %v; server: %v", c.err, sv.err)
+		}
+		big := &ReadReply{Exists: true, Data: bytes.Repeat([]byte("y"), 1<<20)}
+		errc := sendAsync(a, big)
+		within(t, 10*time.Second, "large frame", func() {
+			if m, err := b.Recv(); err != nil || len(m.(*ReadReply).Data) != 1<<20 {
+				t.Errorf("after the handshake: %v", err)
+			}
+		})
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestHandshakeNegotiatesHighestCommonVersion(t *testing.T) {
@@ -284,8 +422,9 @@ func TestHandshakeContext(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(50*time.Millisecond, cancel)
 		var err error
-		local := Hello{}
-		within(t, 10*time.Second, "handshake", func() { _, err = ServerHandshake(ctx, b, &local, secretFor("x", testSecret)) })
+		within(t, 10*time.Second, "handshake", func() {
+			_, err = ServerHandshake(ctx, b, Hello{}, ServerAuth{Secret: secretFor("x", testSecret)})
+		})
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want context.Canceled", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -70,6 +71,11 @@ func TestMalformedPayloads(t *testing.T) {
 		{"hello versions beyond payload", MsgHello, "03 0001 0002", ErrCountTooLarge},
 		{"hello too many versions", MsgHello, "41" + string(bytes.Repeat([]byte("0001"), 65)) + "0000000000", ErrFieldTooLong},
 		{"stat paths beyond payload", MsgStatRequest, "01 03 0161", ErrCountTooLarge},
+		{"stat too many paths", MsgStatRequest, "01 8120" + strings.Repeat("00", MaxStatPaths+1), ErrFieldTooLong},
+		{"hash block size 0", MsgHashRequest, "0a 01 66 01 00 02 20", ErrBadValue},
+		{"hash block size over the limit", MsgHashRequest, "0a 01 66 01 81808002 00 01", ErrBadValue},
+		{"hash count over the limit", MsgHashRequest, "0a 01 66 01 01 00 818004", ErrBadValue},
+		{"hash offset beyond int64", MsgHashRequest, "0a 01 66 01 02 ffffffffffffffff7f 01", ErrBadValue},
 		{"stat entries beyond payload", MsgStatReply, "01 05 00", ErrCountTooLarge},
 		{"hashes beyond payload", MsgHashReply, "01 01 01 00 00 02 101112131415161718191a1b1c1d1e1f", ErrCountTooLarge},
 		{"list entries beyond payload", MsgListReply, "01 03 0178 01 00", ErrCountTooLarge},
@@ -123,6 +129,8 @@ func TestMarshalLimits(t *testing.T) {
 		{"long text", &Error{Text: long}, ErrFieldTooLong},
 		{"many versions", &Hello{Versions: make([]uint16, maxVersions+1)}, ErrFieldTooLong},
 		{"bad control", &Control{Action: 0}, ErrBadValue},
+		{"many stat paths", &StatRequest{Paths: make([]string, MaxStatPaths+1)}, ErrFieldTooLong},
+		{"huge hash request", &HashRequest{Algo: HashXXH3x128, BlockSize: 1, Count: 1<<32 - 1}, ErrBadValue},
 	}
 	for _, c := range cases {
 		if _, err := Marshal(c.msg); !errors.Is(err, c.want) {

@@ -36,8 +36,10 @@ type Hello struct {
 	JobID      string
 	Epoch      uint64
 	TargetPath string
-	// Durable, from the target: the highest sequence of this JobID and
-	// Epoch it has made durable, so the source resends exactly the rest.
+	// Durable is not sent in Hello: the target tells it only once the
+	// source has proved itself, in Welcome, and ClientHandshake copies it
+	// here. It is the highest sequence of this JobID and Epoch the target
+	// has made durable, so the source resends exactly the rest.
 	Durable uint64
 }
 
@@ -62,7 +64,6 @@ func (m *Hello) encode(e *encoder) {
 	e.str(m.JobID)
 	e.uvarint(m.Epoch)
 	e.str(m.TargetPath)
-	e.uvarint(m.Durable)
 }
 
 func (m *Hello) decode(d *decoder) {
@@ -86,7 +87,6 @@ func (m *Hello) decode(d *decoder) {
 	m.JobID = d.str()
 	m.Epoch = d.uvarint()
 	m.TargetPath = d.str()
-	m.Durable = d.uvarint()
 }
 
 // Challenge carries a fresh random nonce the other side must prove over.
@@ -100,8 +100,9 @@ func (m *Challenge) UnmarshalBinary(p []byte) error        { return unmarshalBod
 func (m *Challenge) encode(e *encoder)                     { e.fixed(m.Nonce[:]) }
 func (m *Challenge) decode(d *decoder)                     { d.fixed(m.Nonce[:]) }
 
-// Proof is an HMAC-SHA256, keyed by the shared secret, over both nonces and
-// the transcript (see handshake.go). The secret itself never crosses the wire.
+// Proof is an HMAC-SHA256, keyed by a slow derivation of the shared secret,
+// over both nonces and the transcript (see handshake.go). The secret itself
+// never crosses the wire.
 type Proof struct {
 	MAC [ProofSize]byte
 }
@@ -112,17 +113,19 @@ func (m *Proof) UnmarshalBinary(p []byte) error        { return unmarshalBody(p,
 func (m *Proof) encode(e *encoder)                     { e.fixed(m.MAC[:]) }
 func (m *Proof) decode(d *decoder)                     { d.fixed(m.MAC[:]) }
 
-// Welcome ends a successful handshake; the target sends it with the
-// negotiated protocol version.
+// Welcome ends a successful handshake; the target sends it, after its own
+// proof, with the negotiated protocol version and the highest sequence of
+// the source's stream it has made durable (see Hello.Durable).
 type Welcome struct {
 	Version uint16
+	Durable uint64
 }
 
 func (*Welcome) Type() MsgType                           { return MsgWelcome }
 func (m *Welcome) AppendBinary(b []byte) ([]byte, error) { return appendBody(b, m) }
 func (m *Welcome) UnmarshalBinary(p []byte) error        { return unmarshalBody(p, m) }
-func (m *Welcome) encode(e *encoder)                     { e.u16(m.Version) }
-func (m *Welcome) decode(d *decoder)                     { m.Version = d.u16() }
+func (m *Welcome) encode(e *encoder)                     { e.u16(m.Version); e.uvarint(m.Durable) }
+func (m *Welcome) decode(d *decoder)                     { m.Version = d.u16(); m.Durable = d.uvarint() }
 
 // Refuse ends a failed handshake, from either side, with a chapter 5 code
 // (138 Insufficient security access, 157 Incompatible ... versions, ...).

@@ -1,6 +1,9 @@
 package wire
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // HashAlgo names the block hash of HashRequest and HashReply. The values are
 // part of the wire format: never renumber, only append.
@@ -31,6 +34,14 @@ func decodeHashAlgo(d *decoder) HashAlgo {
 	return a
 }
 
+// Bounds of a HashRequest: a block is at most what one ReadRequest reads,
+// and one reply carries at most MaxHashCount hashes (1 MiB), however
+// large the file; First*BlockSize must be a valid file offset.
+const (
+	MaxHashBlockSize = MaxReadLength
+	MaxHashCount     = 1 << 16
+)
+
 // HashRequest asks the target for the hashes of Count blocks of BlockSize
 // bytes of Path, starting at block First (offset First*BlockSize). The
 // source compares them with its own to send only blocks that differ.
@@ -47,7 +58,21 @@ func (*HashRequest) Type() MsgType                           { return MsgHashReq
 func (m *HashRequest) AppendBinary(b []byte) ([]byte, error) { return appendBody(b, m) }
 func (m *HashRequest) UnmarshalBinary(p []byte) error        { return unmarshalBody(p, m) }
 
+// check reports a field out of its bounds.
+func (m *HashRequest) check() error {
+	if m.BlockSize == 0 || m.BlockSize > MaxHashBlockSize || m.Count > MaxHashCount ||
+		m.First > math.MaxInt64/uint64(m.BlockSize) {
+		return fmt.Errorf("%w: hash request for %d blocks of %d bytes from block %d (blocks of 1 to %d bytes, at most %d of them)",
+			ErrBadValue, m.Count, m.BlockSize, m.First, MaxHashBlockSize, MaxHashCount)
+	}
+	return nil
+}
+
 func (m *HashRequest) encode(e *encoder) {
+	if err := m.check(); err != nil {
+		e.fail(err)
+		return
+	}
 	e.uvarint(m.ReqID)
 	e.str(m.Path)
 	e.u8(uint8(m.Algo))
@@ -63,6 +88,11 @@ func (m *HashRequest) decode(d *decoder) {
 	m.BlockSize = d.uvarint32()
 	m.First = d.uvarint()
 	m.Count = d.uvarint32()
+	if d.err == nil {
+		if err := m.check(); err != nil {
+			d.fail(err)
+		}
+	}
 }
 
 // HashReply answers a HashRequest. Size is the file's size when it was

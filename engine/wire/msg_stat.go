@@ -39,6 +39,10 @@ func decodeFileType(d *decoder) FileType {
 	return t
 }
 
+// MaxStatPaths bounds one StatRequest, so its reply (up to some hundred
+// bytes per entry) stays far below a frame.
+const MaxStatPaths = 4096
+
 // StatRequest asks the target for the attributes of Paths (relative to the
 // replication set's target path), so a mirror can decide what to send.
 type StatRequest struct {
@@ -51,6 +55,10 @@ func (m *StatRequest) AppendBinary(b []byte) ([]byte, error) { return appendBody
 func (m *StatRequest) UnmarshalBinary(p []byte) error        { return unmarshalBody(p, m) }
 
 func (m *StatRequest) encode(e *encoder) {
+	if len(m.Paths) > MaxStatPaths {
+		e.fail(fmt.Errorf("%w: %d paths, limit %d", ErrFieldTooLong, len(m.Paths), MaxStatPaths))
+		return
+	}
 	e.uvarint(m.ReqID)
 	e.count(len(m.Paths))
 	for _, p := range m.Paths {
@@ -61,6 +69,10 @@ func (m *StatRequest) encode(e *encoder) {
 func (m *StatRequest) decode(d *decoder) {
 	m.ReqID = d.uvarint()
 	n := d.count(1)
+	if n > MaxStatPaths {
+		d.fail(fmt.Errorf("%w: %d paths, limit %d", ErrFieldTooLong, n, MaxStatPaths))
+		return
+	}
 	m.Paths = nil
 	if n > 0 {
 		m.Paths = make([]string, n)

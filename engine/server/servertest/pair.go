@@ -66,7 +66,7 @@ func newServer(t testing.TB, name string, over map[string]string, log *slog.Logg
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test-secret",
+	o := map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test-connection-secret",
 		"NetworkRetry": "1", "AutoRemirrorRetry": "1", "LogDir": t.TempDir()}
 	for k, v := range over {
 		o[k] = v

@@ -12,36 +12,17 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/dtrepbin"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
-// binDir holds the binary buildDtrep built; TestMain removes it.
-var binDir string
-
-var buildDtrep = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "dtrep-attack-bin-")
-	if err != nil {
-		return "", err
-	}
-	binDir = dir
-	bin := filepath.Join(dir, "dtrep")
-	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dtrep").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	dtrepbin.Remove()
 	os.Exit(code)
 }
 
@@ -67,7 +48,7 @@ type server struct {
 // until its management socket answers. It is killed when the test ends.
 func serve(t *testing.T, extra map[string]string) *server {
 	t.Helper()
-	bin, err := buildDtrep()
+	bin, err := dtrepbin.Build()
 	if err != nil {
 		t.Fatal(err)
 	}

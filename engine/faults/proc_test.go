@@ -15,31 +15,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/dtrepbin"
 	"github.com/dtrep/dtrep/engine/mgmt"
 )
-
-// binDir holds the binary buildDtrep built; TestMain removes it.
-var binDir string
-
-// buildDtrep builds the dtrep binary once per test run.
-var buildDtrep = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "dtrep-faults-bin-")
-	if err != nil {
-		return "", err
-	}
-	binDir = dir
-	bin := filepath.Join(dir, "dtrep")
-	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dtrep").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
 
 // requireCI fails the test when CI=true (a missing peer must not pass
 // unnoticed there) and skips it otherwise.
@@ -107,7 +89,7 @@ var baseSettings = map[string]string{
 
 func newProc(t *testing.T, name, netns string, settings map[string]string) *proc {
 	t.Helper()
-	bin, err := buildDtrep()
+	bin, err := dtrepbin.Build()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,25 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
-)
 
-// buildDtrep builds the dtrep binary once per test run.
-var buildDtrep = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "dtrep-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "dtrep")
-	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/dtrep").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
+	"github.com/dtrep/dtrep/engine/dtrepbin"
+)
 
 func freePort(t *testing.T) int {
 	t.Helper()
@@ -67,7 +54,7 @@ func (p *targetProcess) kill() {
 // replica ends identical: acknowledged ops were durable, the rest were
 // resent after the automatic reconnect.
 func TestTargetKilledMidStream(t *testing.T) {
-	bin, err := buildDtrep()
+	bin, err := dtrepbin.Build()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,9 +39,9 @@ type session struct {
 	baseFile *os.File
 	// root confines the source's queries (stat, hash, list, read) beneath
 	// the target path, as the applier confines its writes (query.go).
-	root *os.Root
-	task     wire.TaskResult // outcome of the task being applied (tasks.go)
-	blocked  bool            // holds a TGBlockOnConnect reference (block.go)
+	root    *os.Root
+	task    wire.TaskResult // outcome of the task being applied (tasks.go)
+	blocked bool            // holds a TGBlockOnConnect reference (block.go)
 
 	opsRx, mirRx *atomic.Int64
 	queued       atomic.Int64 // ops received, not yet applied (Ops Remaining)

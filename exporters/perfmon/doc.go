@@ -2,13 +2,27 @@
 // Monitor as the reference's five objects (Double-Take Connection, Kernel,
 // Security, Source and Target) and their 50 counters.
 //
-// CounterSets is the one definition of those objects, computed from the
-// catalog: names and help text as chapter 7 writes them, counter types,
-// units, IDs and GUIDs. The provider, the counters manifest, the string
-// resources and the SCOM management packs' performance rules all take it
-// from there.
+// # One definition
 //
-// The manifest, string table and counter set templates are built by
-// platform-independent code, tested on any OS; the PerfLib V2 provider
-// that hands them to Windows (advapi32) is built on Windows only.
+// CounterSets computes the objects from the catalog: names and help text
+// as chapter 7 writes them (catalog perf_help), counter types (raw values,
+// and deltas for the two counters the reference counts "since the last
+// Performance Monitor refresh"), units (Kbytes counters in kilobytes,
+// percentages whole), IDs in the reference's order and GUIDs derived from
+// the names. The provider, the counters manifest (dtrep.man), the string
+// table embedded in dtrep.exe and the SCOM management packs' performance
+// rules all take them from there.
+//
+// # The provider
+//
+// On Windows, Run starts a PerfLib V2 provider (advapi32), registers the
+// counter set templates, and every Interval copies a statistics snapshot
+// into the instances: one per connection ("job -> target [ID]") and one
+// per source peer (its address), created and deleted as they come and go.
+// Counters are set by reference, so an update is atomic stores into memory
+// PerfLib reads when a consumer collects; the engine is never locked or
+// waited for. `dtrep perfmon install` registers the manifest (lodctr /m:).
+//
+// Everything but the advapi32 calls is platform-independent and tested on
+// Linux; the provider itself is tested under wine64 (TestWindowsBinaries).
 package perfmon

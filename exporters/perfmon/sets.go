@@ -168,13 +168,20 @@ func counterOf(c catalog.Counter) (Counter, error) {
 }
 
 // symbol turns a name into an identifier: "Double-Take Connection" ->
-// "DoubleTakeConnection".
+// "DoubleTakeConnection", "Bytes in disk queue" -> "BytesInDiskQueue".
 func symbol(name string) string {
 	var b strings.Builder
+	wordStart := true
 	for _, r := range name {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			wordStart = true
+			continue
 		}
+		if wordStart && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		b.WriteRune(r)
+		wordStart = false
 	}
 	return b.String()
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog/refparse"
 )
 
-func testCatalog(t *testing.T) *catalog.Catalog {
+func testCatalog(t testing.TB) *catalog.Catalog {
 	t.Helper()
 	cat, err := catalog.Load()
 	if err != nil {
@@ -18,7 +18,7 @@ func testCatalog(t *testing.T) *catalog.Catalog {
 	return cat
 }
 
-func testSets(t *testing.T) []CounterSet {
+func testSets(t testing.TB) []CounterSet {
 	t.Helper()
 	sets, err := CounterSets(testCatalog(t))
 	if err != nil {

@@ -1,0 +1,5 @@
+//go:build !(windows && (amd64 || arm64))
+
+package perfmon
+
+func startProvider([]CounterSet) (publisher, error) { return nil, ErrUnsupported }

@@ -11,8 +11,8 @@ import (
 
 // Paths of the generated files, relative to the repository root. The
 // .syso files are the only ones of cmd/dtrep (a Go binary links a single
-// .rsrc section): a resource dtrep.exe must carry goes into them here. The
-// event log's messages live in their own DLL (eventlog.MessageDLLName).
+// .rsrc section): any other resource dtrep.exe must carry joins the
+// ResourceSet built here. The event log's message table is a DLL of its own.
 const (
 	ManifestFile   = "exporters/perfmon/" + ManifestName
 	SysoFileAMD64  = "cmd/dtrep/rsrc_windows_amd64.syso"

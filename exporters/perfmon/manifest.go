@@ -15,7 +15,7 @@ const ApplicationIdentity = "dtrep.exe"
 // table (the manifest's resourceBase).
 const ResourceBase = 1000
 
-// manifestCounters namespace and schema of a counters manifest.
+// Namespaces of an instrumentation manifest and of its counters section.
 const (
 	eventsNS   = "http://schemas.microsoft.com/win/2004/08/events"
 	countersNS = "http://schemas.microsoft.com/win/2005/12/counters"

@@ -15,7 +15,11 @@ func init() { packWriters["scom"] = writeSCOMPacks }
 // packs/scom (with the 2012 packs' references carrying the key token).
 func writeSCOMPacks(dir string, opt packOptions) ([]string, error) {
 	cat := catalog.Must()
-	files, err := scom.Generate(cat, scom.DefaultInputs(cat), scom.Options{KeyToken: opt.keyToken})
+	in, err := scom.DefaultInputs(cat)
+	if err != nil {
+		return nil, err
+	}
+	files, err := scom.Generate(cat, in, scom.Options{KeyToken: opt.keyToken})
 	if err != nil {
 		return nil, err
 	}

@@ -146,7 +146,10 @@ var breakages = []breakage{
 // copy checks quickly.
 func smallPacks(t *testing.T) map[string][]byte {
 	cat := catalog.Must()
-	in := DefaultInputs(cat)
+	in, err := DefaultInputs(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
 	keep := map[int]bool{1: true, 4007: true, 4010: true, 4011: true, 4026: true, 4027: true, 4072: true, 4097: true}
 	var events []Event
 	for _, e := range in.Events {

@@ -25,13 +25,14 @@ func (r eventRule) id() string {
 	return fmt.Sprintf("Dtrep.Event.%s.%s.Event%d", alnum(r.Source), r.Log, r.ID)
 }
 
-// level is the most severe level among the rule's events.
-func (r eventRule) level() catalog.Level {
+// main is the most severe of the rule's events (the first listed among
+// equals): its text names the rule and its alert.
+func (r eventRule) main() Event {
 	rank := map[catalog.Level]int{catalog.LevelError: 3, catalog.LevelWarning: 2}
-	best := r.events[0].Level
+	best := r.events[0]
 	for _, e := range r.events[1:] {
-		if rank[e.Level] > rank[best] {
-			best = e.Level
+		if rank[e.Level] > rank[best.Level] {
+			best = e
 		}
 	}
 	return best
@@ -117,9 +118,9 @@ func writeEventRules(p *pack, rules []eventRule) {
 }
 
 func writeEventRule(p *pack, r eventRule) {
-	first := r.events[0]
+	first := r.main()
 	enabled := slices.ContainsFunc(r.events, Alerting)
-	level := r.level()
+	level := first.Level
 	message := r.id() + ".AlertMessage"
 	p.alertMessage(message, fmt.Sprintf("%s %d: %s", r.Source, r.ID, shortText(first.Message)), "{0}")
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/eventlog"
 )
 
 // EventTriple is what a SCOM event rule matches on: the Windows log, the
@@ -79,5 +80,19 @@ func CatalogInputs(cat *catalog.Catalog) Inputs {
 	return in
 }
 
-// DefaultInputs are the surfaces the shipped packs watch.
-func DefaultInputs(cat *catalog.Catalog) Inputs { return CatalogInputs(cat) }
+// DefaultInputs are the surfaces the shipped packs watch: the events as
+// the Windows Event Log writer reports them (eventlog.WindowsEvents), the
+// counters as the catalog lists them.
+func DefaultInputs(cat *catalog.Catalog) (Inputs, error) {
+	in := CatalogInputs(cat)
+	events, err := eventlog.WindowsEvents(cat)
+	if err != nil {
+		return Inputs{}, err
+	}
+	in.Events = nil
+	for _, w := range events {
+		in.Events = append(in.Events, Event{EventTriple: EventTriple{Log: w.Log, Source: w.Source, ID: int(w.ID)},
+			Level: w.Level, Message: w.Message, Action: w.Action})
+	}
+	return in, nil
+}

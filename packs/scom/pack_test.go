@@ -16,7 +16,11 @@ var update = flag.Bool("update", false, "rewrite the committed packs")
 
 // The committed packs are exactly what the code generates.
 func TestCommittedPacks(t *testing.T) {
-	files, err := Generate(catalog.Must(), DefaultInputs(catalog.Must()), Options{})
+	in, err := DefaultInputs(catalog.Must())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Generate(catalog.Must(), in, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

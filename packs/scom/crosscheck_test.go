@@ -118,4 +118,3 @@ func TestPerformanceRulesMatchProvider(t *testing.T) {
 		t.Error("no multi-instance counter set")
 	}
 }
-

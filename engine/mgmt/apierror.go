@@ -105,3 +105,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	// went away, and there is no one left to tell.
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// WriteError sends err as the API's JSON error with a fitting status, for
+// other HTTP front ends of the same servers (the web console) so their
+// callers read one error format.
+func WriteError(w http.ResponseWriter, err error) { writeError(w, err) }
+
+// WriteJSON sends v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }

@@ -72,3 +72,7 @@ func jsonProblem(err error) error {
 	}
 	return err
 }
+
+// DecodeJobSpec reads and validates a job spec from an untrusted body as
+// POST /v1/jobs does, for other front ends that accept job specs.
+func DecodeJobSpec(r io.Reader) (JobSpec, error) { return decodeJobSpec(r) }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -63,7 +64,7 @@ func runDemo(ctx context.Context, dir string, out interface{ Write([]byte) (int,
 	// which runs the job, has the default metrics address.
 	targetSet := settings.Overlay{Base: base, Over: map[string]string{
 		"DataPath": filepath.Join(dir, "target-data"), "LogDir": filepath.Join(dir, "target-logs"),
-		"ConnectionSecret": secret, "PrometheusAddress": "127.0.0.1:9562"}}
+		"ConnectionSecret": secret, "PrometheusAddress": "127.0.0.1:9562", "ConsoleAddress": ""}}
 	sourceSet := settings.Overlay{Base: base, Over: map[string]string{
 		"DataPath": filepath.Join(dir, "source-data"), "LogDir": filepath.Join(dir, "source-logs"),
 		"ConnectionSecret": secret}}
@@ -106,7 +107,15 @@ func runDemo(ctx context.Context, dir string, out interface{ Write([]byte) (int,
 		return err
 	}
 	fmt.Fprintf(out, "dtrep demo: replicating %s -> %s (target %s)\n", spec.SourcePath, spec.TargetPath, spec.Target)
-	fmt.Fprintf(out, "  job status: dtrep --socket %s job status demo\n  stop: Ctrl-C\n", sock)
+	fmt.Fprintf(out, "  job status: dtrep --socket %s job status demo\n", sock)
+	// The console's generated token is the demo user's own (its file is
+	// theirs); showing it makes the console one click away.
+	tokenFile := filepath.Join(dir, "source-data", consoleTokenFile)
+	if tok, err := os.ReadFile(tokenFile); err == nil && sourceSet.String("ConsoleAddress") != "" {
+		fmt.Fprintf(out, "  console: http://%s/ log in with %s (kept in %s)\n", sourceSet.String("ConsoleAddress"),
+			strings.TrimSpace(string(tok)), tokenFile)
+	}
+	fmt.Fprintf(out, "  stop: Ctrl-C\n")
 	slog.Info("demo running", "dir", dir)
 	select {
 	case <-ctx.Done():

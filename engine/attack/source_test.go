@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -252,5 +253,57 @@ func link(t *testing.T, target, p string) {
 	t.Helper()
 	if err := os.Symlink(target, p); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Attack 7: ops the target refuses. The engine log must say why each was
+// discarded (not only event 4150's "failed after 0 retries"), and a path
+// carrying terminal control characters must reach the log escaped.
+func TestRefusedOpsAreLoggedWithTheirReason(t *testing.T) {
+	s := serve(t, nil)
+	tp := filepath.Join(t.TempDir(), "replica")
+	c, err := s.login(t, "refused", tp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := "../evil\x1b[2J\x07name"
+	ops := &wire.Ops{Ops: []wire.Op{
+		{Seq: 1, Kind: wire.OpCreate, Path: "../x", Mode: 0o644},
+		{Seq: 2, Kind: wire.OpCreate, Path: evil, Mode: 0o644},
+	}}
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+	if err := c.Send(ops); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		m, err := c.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, ok := m.(*wire.Ack); ok && a.Seq >= 2 {
+			break
+		}
+	}
+	var logText string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		logText = ""
+		for _, name := range listing(t, s.logDir) {
+			b, _ := os.ReadFile(filepath.Join(s.logDir, name))
+			logText += string(b)
+		}
+		if strings.Count(logText, "dot component") >= 2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if strings.Count(logText, "dot component") < 2 {
+		t.Fatalf("the engine log does not say why the ops were discarded:\n%s", tail(logText, 3000))
+	}
+	if strings.ContainsAny(logText, "\x1b\x07") {
+		t.Fatalf("control characters of a path reached the engine log raw:\n%q", tail(logText, 3000))
+	}
+	if !strings.Contains(logText, `\x1b[2J`) {
+		t.Errorf("the escaped path is not in the engine log:\n%s", tail(logText, 3000))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Types of the sixth column: the reference's "1 for warning or error message
@@ -35,7 +36,9 @@ type Line struct {
 
 // Append formats l as one tab-separated line, newline included. Line breaks
 // inside the text become spaces: one message is one line, which is what
-// LogViewer and every line-oriented tool rely on.
+// LogViewer and every line-oriented tool rely on. Other control characters
+// (a file name can hold any byte but "/" and NUL) are escaped (Escape), so
+// no message can rewrite the terminal of whoever reads the log.
 func (l Line) Append(b []byte) []byte {
 	b = l.Time.AppendFormat(b, dateLayout)
 	b = append(b, '\t')
@@ -56,11 +59,49 @@ func (l Line) Append(b []byte) []byte {
 }
 
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
+	if strings.ContainsAny(s, "\r\n") {
+		s = strings.ReplaceAll(s, "\r\n", " ")
+		s = strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	}
+	return Escape(s)
+}
+
+// Escape returns s with every control character but tab, and every byte
+// that is not UTF-8, written as \xNN (a backslash as \\ when anything is
+// escaped, so the escaping can be told from text). Text without them is
+// returned as is.
+func Escape(s string) string {
+	clean := true
+	for i := 0; i < len(s) && clean; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		clean = !needsEscape(r, size)
+		i += size
+	}
+	if clean {
 		return s
 	}
-	s = strings.ReplaceAll(s, "\r\n", " ")
-	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case needsEscape(r, size):
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, "\\x%02x", c)
+			}
+		case r == '\\':
+			b.WriteString("\\\\")
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// needsEscape says whether the rune r, size bytes long, is a byte that is
+// not UTF-8 or a C0/C1 control character other than tab.
+func needsEscape(r rune, size int) bool {
+	return (r == utf8.RuneError && size == 1) || (r < 0x20 && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0)
 }
 
 // Columns splits a formatted line (without its newline) into its eight

@@ -60,3 +60,27 @@ func FuzzParseLine(f *testing.F) {
 		}
 	})
 }
+
+// A message carrying control characters (a file name can) cannot reach
+// the terminal of whoever reads the log: they are escaped, and text
+// without them is kept as it is.
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain \t text é":        "plain \t text é",
+		"evil\x1b[2Jname":        `evil\x1b[2Jname`,
+		"bell\a and back\\slash": `bell\x07 and back\\slash`,
+		"bad utf-8 \xff":         `bad utf-8 \xff`,
+		"c1 \u009b control":      `c1 \xc2\x9b control`,
+		"nul \x00 del \x7f":      `nul \x00 del \x7f`,
+		`only a back\slash`:      `only a back\slash`,
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+	line := Line{Time: time.Now(), Type: TypeAlert, ID: 4150, Text: "Target write \"a\x1b]0;x\x07\nb\" failed"}
+	out := string(line.Append(nil))
+	if strings.ContainsAny(strings.TrimSuffix(out, "\n"), "\x1b\x07\n") {
+		t.Fatalf("control characters reached the log line: %q", out)
+	}
+}

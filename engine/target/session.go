@@ -403,8 +403,14 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 		if op.Mirror {
 			s.mirRx.Add(1)
 		}
-		if err := s.apply(ctx, op); err != nil && ctx.Err() != nil {
-			return ops, bytes, err
+		if err := s.apply(ctx, op); err != nil {
+			if ctx.Err() != nil {
+				return ops, bytes, err
+			}
+			// Event 4150 says only that the op was discarded; the log says
+			// why (an unsafe path, a name too long, the error that stayed).
+			s.m.cfg.Log.Warn("target op discarded", "connection", s.hello.ConnectionID, "op", op.Kind.String(),
+				"path", op.Path, "reason", err)
 		}
 		if s.a.NeedsMirror() {
 			s.setDataState(DataMirrorRequired, "an operation could not be applied")

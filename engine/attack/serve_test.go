@@ -5,6 +5,7 @@ package attack
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -55,12 +56,7 @@ func serve(t *testing.T, extra map[string]string) *server {
 	dir := t.TempDir()
 	s := &server{dir: dir, data: filepath.Join(dir, "data"), logDir: filepath.Join(dir, "log"),
 		socket: filepath.Join(dir, "mgmt.sock")}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := freePort(t)
 	s.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	all := map[string]string{"Port": strconv.Itoa(port), "DataPath": s.data, "LogDir": s.logDir,
 		"QJournalDir": filepath.Join(dir, "queue"), "ManagementSocket": s.socket,
@@ -257,4 +253,21 @@ func (s *server) memory(t *testing.T) memory {
 
 func contextTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
+}
+
+// freePort picks a free port below the ephemeral range (32768 and up on
+// Linux), so no outgoing connection of a test running alongside takes it
+// between this check and the server's listen.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err == nil {
+			ln.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port below the ephemeral range")
+	return 0
 }

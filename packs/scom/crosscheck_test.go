@@ -1,14 +1,15 @@
 package scom
 
 import (
-	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/beevik/etree"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/eventlog"
+	"github.com/dtrep/dtrep/exporters/perfmon"
 )
 
 // committedRules reads the rules of a committed pack.
@@ -81,9 +82,14 @@ func TestEventRulesMatchWindowsWriter(t *testing.T) {
 // and counters of the Performance Monitor provider: a threshold rule for
 // each, and collection rules only for its counters.
 func TestPerformanceRulesMatchProvider(t *testing.T) {
-	in := CatalogInputs(catalog.Must())
+	sets, err := perfmon.CounterSets(catalog.Must())
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := map[[2]string]bool{}
-	for _, s := range in.CounterSets {
+	multi := map[string]bool{}
+	for _, s := range sets {
+		multi[s.Name] = s.Multiple
 		for _, c := range s.Counters {
 			want[[2]string{s.Name, c.Name}] = true
 		}
@@ -107,14 +113,16 @@ func TestPerformanceRulesMatchProvider(t *testing.T) {
 			if cat == "PerformanceHealth" {
 				thresholds[key]++
 			}
+			// Multi-instance sets report each instance by name.
+			if q := ds.SelectElement("Query").Text(); multi[key[0]] != strings.HasPrefix(q, "SELECT Name, ") {
+				t.Errorf("%s: rule %s: query %q for a set with multiple instances %v", file,
+					r.SelectAttrValue("ID", ""), q, multi[key[0]])
+			}
 		}
 		for key := range want {
 			if thresholds[key] != 1 {
 				t.Errorf("%s: %d threshold rules for %s\\%s, want 1", file, thresholds[key], key[0], key[1])
 			}
 		}
-	}
-	if !slices.ContainsFunc(in.CounterSets, func(s CounterSet) bool { return s.MultiInstance }) {
-		t.Error("no multi-instance counter set")
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/eventlog"
+	"github.com/dtrep/dtrep/exporters/perfmon"
 )
 
 // EventTriple is what a SCOM event rule matches on: the Windows log, the
@@ -81,18 +82,29 @@ func CatalogInputs(cat *catalog.Catalog) Inputs {
 }
 
 // DefaultInputs are the surfaces the shipped packs watch: the events as
-// the Windows Event Log writer reports them (eventlog.WindowsEvents), the
-// counters as the catalog lists them.
+// the Windows Event Log writer reports them (eventlog.WindowsEvents) and
+// the counters as the Performance Monitor provider registers them
+// (perfmon.CounterSets).
 func DefaultInputs(cat *catalog.Catalog) (Inputs, error) {
-	in := CatalogInputs(cat)
 	events, err := eventlog.WindowsEvents(cat)
 	if err != nil {
 		return Inputs{}, err
 	}
-	in.Events = nil
+	sets, err := perfmon.CounterSets(cat)
+	if err != nil {
+		return Inputs{}, err
+	}
+	var in Inputs
 	for _, w := range events {
 		in.Events = append(in.Events, Event{EventTriple: EventTriple{Log: w.Log, Source: w.Source, ID: int(w.ID)},
 			Level: w.Level, Message: w.Message, Action: w.Action})
+	}
+	for _, s := range sets {
+		set := CounterSet{Name: s.Name, MultiInstance: s.Multiple}
+		for _, c := range s.Counters {
+			set.Counters = append(set.Counters, Counter{Name: c.Name, Stat: c.Stat, Unit: c.Unit})
+		}
+		in.CounterSets = append(in.CounterSets, set)
 	}
 	return in, nil
 }

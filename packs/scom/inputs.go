@@ -51,36 +51,6 @@ type Inputs struct {
 	CounterSets []CounterSet
 }
 
-// CatalogInputs derives the surfaces from the catalog: every (log, source,
-// ID) of chapter 6, each source an event lists counting, and every counter
-// with a Performance Monitor object (chapter 7), objects in the reference's
-// order.
-func CatalogInputs(cat *catalog.Catalog) Inputs {
-	var in Inputs
-	for _, e := range cat.Events {
-		for _, s := range e.Sources {
-			in.Events = append(in.Events, Event{EventTriple: EventTriple{Log: e.Log, Source: s, ID: e.ID},
-				Level: e.Level, Message: e.Message, Action: e.Action})
-		}
-	}
-	sets := map[string]int{}
-	for _, c := range cat.Counters {
-		if c.PerfObject == "" {
-			continue
-		}
-		i, ok := sets[c.PerfObject]
-		if !ok {
-			i = len(in.CounterSets)
-			sets[c.PerfObject] = i
-			multi := c.Scope == catalog.ScopeConnection || c.Scope == catalog.ScopeTarget
-			in.CounterSets = append(in.CounterSets, CounterSet{Name: c.PerfObject, MultiInstance: multi})
-		}
-		in.CounterSets[i].Counters = append(in.CounterSets[i].Counters,
-			Counter{Name: c.PerfCounter, Stat: c.Name, Unit: c.Unit})
-	}
-	return in
-}
-
 // DefaultInputs are the surfaces the shipped packs watch: the events as
 // the Windows Event Log writer reports them (eventlog.WindowsEvents) and
 // the counters as the Performance Monitor provider registers them

@@ -6,7 +6,6 @@ import (
 
 	"github.com/dtrep/dtrep/engine/schedule"
 	"github.com/dtrep/dtrep/engine/task"
-	"github.com/dtrep/dtrep/engine/wire"
 )
 
 // Status words of chapter 4 beyond the mirror's own.
@@ -95,16 +94,6 @@ func (c *Connection) overlay(s Status) Status {
 		}
 	}
 	return s
-}
-
-// notice handles the target's messages that are neither acks nor replies.
-func (c *Connection) notice(m wire.Message) {
-	switch m := m.(type) {
-	case *wire.TaskResult:
-		c.taskResult(m)
-	case *wire.JobState:
-		c.jobState(m)
-	}
 }
 
 // RestoreRequired reports the target's Restore Required flag.

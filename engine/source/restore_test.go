@@ -16,8 +16,9 @@ import (
 
 type noAcker struct{}
 
-func (noAcker) acked(*wire.Ack)     {}
-func (noAcker) notice(wire.Message) {}
+func (noAcker) acked(*wire.Ack)             {}
+func (noAcker) taskResult(*wire.TaskResult) {}
+func (noAcker) jobState(*wire.JobState)     {}
 
 // fakeTarget answers every ListRequest with entries.
 func fakeTarget(t *testing.T, entries []wire.DirEntry) *session {

@@ -103,50 +103,55 @@ func (s *session) deliver(id uint64, m wire.Message) {
 	}
 }
 
-// acker is told about each acknowledgement.
+// acker is told about what the target sends beyond replies.
 type acker interface {
 	acked(a *wire.Ack)
-	notice(m wire.Message) // task results, job state
+	taskResult(m *wire.TaskResult)
+	jobState(m *wire.JobState)
 }
 
-// receive reads acknowledgements and replies until the session fails.
+// receive reads what the target sends until the session fails, handing
+// each message to the session's wire.SourceHandler.
 func (s *session) receive(q *queue.Queue, a acker) {
+	h := &received{s: s, q: q, a: a}
 	for {
 		m, err := s.c.Recv()
 		if err != nil {
 			s.fail(fmt.Errorf("receiving: %w", err))
 			return
 		}
-		switch m := m.(type) {
-		case *wire.Ack:
-			q.Ack(m.Seq)
-			a.acked(m)
-		case *wire.StatReply:
-			s.deliver(m.ReqID, m)
-		case *wire.HashReply:
-			s.deliver(m.ReqID, m)
-		case *wire.ListReply:
-			s.deliver(m.ReqID, m)
-		case *wire.ReadReply:
-			s.deliver(m.ReqID, m)
-		case *wire.TaskResult, *wire.JobState:
-			a.notice(m)
-		case *wire.Error:
-			if m.ReqID != 0 {
-				s.deliver(m.ReqID, m)
-				continue
+		if err := wire.DispatchSource(s.c, m, h); err != nil {
+			var pe *wire.PeerError
+			if errors.As(err, &pe) {
+				err = targetError{pe}
 			}
-			s.fail(targetError{m.Err()})
-			return
-		case *wire.Ping:
-			_ = s.c.Send(&wire.Pong{ID: m.ID})
-		case *wire.Pong:
-		default:
-			s.fail(fmt.Errorf("unexpected %s from target", m.Type()))
+			s.fail(err)
 			return
 		}
 	}
 }
+
+// received is the source's wire.SourceHandler for one session:
+// acknowledgements release the queue, replies go to their request.
+type received struct {
+	s *session
+	q *queue.Queue
+	a acker
+}
+
+func (h *received) Ack(m *wire.Ack) error {
+	h.q.Ack(m.Seq)
+	h.a.acked(m)
+	return nil
+}
+
+func (h *received) Reply(reqID uint64, m wire.Message) error {
+	h.s.deliver(reqID, m)
+	return nil
+}
+
+func (h *received) TaskResult(m *wire.TaskResult) error { h.a.taskResult(m); return nil }
+func (h *received) JobState(m *wire.JobState) error     { h.a.jobState(m); return nil }
 
 // sendLimits bound one Ops frame.
 type sendLimits struct {

@@ -57,7 +57,7 @@ func (c *Connection) startActivity(kind *activityKind, fn func(ctx context.Conte
 	if s == nil {
 		return c.errNotConnected()
 	}
-	ctx, ok := c.mirrorCtl.begin(context.Background())
+	ctx, ok := c.mir.ctl.begin(context.Background())
 	if !ok {
 		if cur := c.ops.activity.Load(); cur != nil {
 			return catalog.Err(catalog.CodeMirrorActive, "connection %d: a %s is running", c.cfg.ID, cur.name)
@@ -65,9 +65,9 @@ func (c *Connection) startActivity(kind *activityKind, fn func(ctx context.Conte
 		return catalog.Err(catalog.CodeMirrorActive, "connection %d: a mirror is running", c.cfg.ID)
 	}
 	c.ops.activity.Store(kind)
-	c.mirrorCtl.mu.Lock()
-	cancel := c.mirrorCtl.cancel
-	c.mirrorCtl.mu.Unlock()
+	c.mir.ctl.mu.Lock()
+	cancel := c.mir.ctl.cancel
+	c.mir.ctl.mu.Unlock()
 	// The session's end stops the activity like a user's stop.
 	go func() {
 		select {
@@ -85,7 +85,7 @@ func (c *Connection) startActivity(kind *activityKind, fn func(ctx context.Conte
 		}
 		c.ops.activity.Store(nil)
 		c.st.update(func(st *Status) { st.MirrorStatus = MirrorIdle })
-		c.mirrorCtl.end()
+		c.mir.ctl.end()
 		if err != nil {
 			c.raise(kind.stop, c.ctxArgs()...)
 			c.cfg.Log.Warn(kind.name+" ended early", "connection", c.cfg.ID, "err", err)
@@ -118,7 +118,7 @@ func (c *Connection) PauseActivity(name string) error {
 	if err != nil {
 		return err
 	}
-	m := &c.mirrorCtl
+	m := &c.mir.ctl
 	m.mu.Lock()
 	if !m.running || m.paused {
 		m.mu.Unlock()
@@ -137,7 +137,7 @@ func (c *Connection) ResumeActivity(name string) error {
 	if err != nil {
 		return err
 	}
-	m := &c.mirrorCtl
+	m := &c.mir.ctl
 	m.mu.Lock()
 	if !m.running || !m.paused {
 		m.mu.Unlock()
@@ -160,7 +160,7 @@ func (c *Connection) StopActivity(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	c.mirrorCtl.stop()
+	c.mir.ctl.stop()
 	return c.waitStopped(ctx, kind.name)
 }
 
@@ -176,11 +176,11 @@ func stoppedByUser(err error, s *session) bool {
 // mirror held the slot.
 func (c *Connection) deferMirror(mode string) {
 	go func() {
-		c.mirrorCtl.wait()
+		c.mir.ctl.wait()
 		if c.sess.Load() != nil {
 			c.RequestMirror(mode)
 		} else {
-			c.needMirror.Store(mode)
+			c.mir.need.Store(mode)
 		}
 	}()
 }

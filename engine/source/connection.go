@@ -99,7 +99,7 @@ func New(cfg Config) *Connection {
 	c.b = newBuilder(cfg.Set.Root(), blockhash.NewCache(chunk, 64<<20), func(op *wire.Op) { c.q.Push(op) })
 	c.b.incompressible = compressionPolicy(cfg.Settings)
 	c.b.zeroK = cfg.Settings.Int("MirrorZeroKFiles") != 0
-	c.needMirror.Store(cfg.InitialMirror)
+	c.mir.need.Store(cfg.InitialMirror)
 	c.st.s = Status{TransmitMode: TransmitStopped, MirrorStatus: MirrorIdle,
 		ReplicationStatus: ReplStopped, TargetDataState: DataUnknown}
 	if cfg.InitialMirror != "" {
@@ -212,8 +212,8 @@ func (c *Connection) Run(ctx context.Context) error {
 		if reconnecting {
 			c.cnt.autoRe.Add(1)
 			c.raise(4010, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
-			if mode := remirrorMode(c.cfg.Settings.Int("AutoRemirror")); mode != "" && c.needMirror.Load().(string) == "" {
-				c.needMirror.Store(mode)
+			if mode := remirrorMode(c.cfg.Settings.Int("AutoRemirror")); mode != "" && c.mir.need.Load().(string) == "" {
+				c.mir.need.Store(mode)
 			}
 		} else {
 			c.raise(4016, c.ctxArgs()...)
@@ -324,8 +324,8 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 	if n := c.q.Rewind(s.peer.Durable); n > 0 {
 		c.cnt.resent.Add(int64(n))
 	}
-	if s.peer.Durable > c.ackedSeq.Load() {
-		c.ackedSeq.Store(s.peer.Durable)
+	if s.peer.Durable > c.tx.ackedSeq.Load() {
+		c.tx.ackedSeq.Store(s.peer.Durable)
 	}
 	c.sess.Store(s)
 	defer c.sess.Store(nil)
@@ -339,7 +339,7 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 		st.TransmitMode = TransmitActive
 		st.ConnectedSince = time.Now()
 		st.LastError = ""
-		if c.paused.Load() {
+		if c.tx.paused.Load() {
 			st.ConState = ConPaused
 			st.TransmitMode = TransmitPaused
 		}
@@ -357,7 +357,7 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 		s.send(sctx, c.q, sendLimits{
 			maxOps: 256, maxBytes: func() int64 { return frameBytes(c.bandwidth()) },
 			window: func() int { return int(max(1, c.cfg.Settings.Int("SourcePendingAcks"))) },
-			paused: &c.paused, held: &c.ops.held, resume: c.resumeCh,
+			paused: &c.tx.paused, held: &c.sched.held, resume: c.tx.resume,
 		}, c.sent)
 	}()
 	go func() { defer wg.Done(); c.keepAlive(sctx, s) }()
@@ -370,7 +370,7 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 	c.waitSession(ctx, s)
 	cancel()
 	wg.Wait()
-	c.mirrorCtl.wait()
+	c.mir.ctl.wait()
 }
 
 // frameBytes bounds the payload of one Ops frame. Everything else sent on
@@ -422,7 +422,7 @@ func (c *Connection) sent(batch []*wire.Op) {
 
 // acked counts what the target acknowledged.
 func (c *Connection) acked(a *wire.Ack) {
-	c.ackedSeq.Store(a.Seq)
+	c.tx.ackedSeq.Store(a.Seq)
 	c.tasksAcked(a.Seq)
 	c.cnt.opsRx.Add(int64(a.Ops))
 	c.cnt.bytesRx.Add(int64(a.Bytes))
@@ -430,7 +430,7 @@ func (c *Connection) acked(a *wire.Ack) {
 
 // Pause pauses transmission (events 4015; conState Paused).
 func (c *Connection) Pause() error {
-	if c.paused.Swap(true) {
+	if c.tx.paused.Swap(true) {
 		return nil
 	}
 	c.st.update(func(s *Status) {
@@ -445,11 +445,11 @@ func (c *Connection) Pause() error {
 
 // Resume resumes transmission (event 4014).
 func (c *Connection) Resume() error {
-	if !c.paused.Swap(false) {
+	if !c.tx.paused.Swap(false) {
 		return catalog.Err(catalog.CodeConnectionNotPaused, "connection %d", c.cfg.ID)
 	}
 	select {
-	case c.resumeCh <- struct{}{}:
+	case c.tx.resume <- struct{}{}:
 	default:
 	}
 	c.st.update(func(s *Status) {

@@ -96,7 +96,7 @@ func (c *Connection) RequestMirror(mode string) {
 		go c.runMirror(context.Background(), mode)
 		return
 	}
-	c.needMirror.Store(mode)
+	c.mir.need.Store(mode)
 }
 
 // StartMirror starts a mirror (113 when one is already running).
@@ -106,9 +106,9 @@ func (c *Connection) StartMirror(mode string) error {
 	default:
 		return catalog.Err(catalog.CodeInvalidOption, "mirror mode %q: allowed full, diff, checksum", mode)
 	}
-	c.mirrorCtl.mu.Lock()
-	running := c.mirrorCtl.running
-	c.mirrorCtl.mu.Unlock()
+	c.mir.ctl.mu.Lock()
+	running := c.mir.ctl.running
+	c.mir.ctl.mu.Unlock()
 	if running {
 		return catalog.Err(catalog.CodeMirrorAlreadyActive, "connection %d", c.cfg.ID)
 	}
@@ -120,7 +120,7 @@ func (c *Connection) StartMirror(mode string) error {
 // stopped, so a caller that reports success tells the truth; when ctx
 // ends first it returns ErrStopping.
 func (c *Connection) StopMirror(ctx context.Context) error {
-	if !c.mirrorCtl.stop() {
+	if !c.mir.ctl.stop() {
 		return catalog.Err(catalog.CodeMirrorNotRunning, "connection %d", c.cfg.ID)
 	}
 	return c.waitStopped(ctx, "mirror")
@@ -133,7 +133,7 @@ var ErrStopping = errors.New("still stopping")
 // waitStopped waits for the stopped mirror or activity what to end; when
 // ctx ends first the error says it is still stopping (108, ErrStopping).
 func (c *Connection) waitStopped(ctx context.Context, what string) error {
-	if err := c.mirrorCtl.waitCtx(ctx); err != nil {
+	if err := c.mir.ctl.waitCtx(ctx); err != nil {
 		return catalog.Wrap(catalog.CodeMirrorActive, err, "connection %d: the %s was asked to stop", c.cfg.ID, what)
 	}
 	return nil
@@ -168,7 +168,7 @@ func (m *mirrorControl) waitCtx(ctx context.Context) error {
 
 // PauseMirror pauses a running mirror (event 4020).
 func (c *Connection) PauseMirror() error {
-	m := &c.mirrorCtl
+	m := &c.mir.ctl
 	m.mu.Lock()
 	if !m.running {
 		m.mu.Unlock()
@@ -183,7 +183,7 @@ func (c *Connection) PauseMirror() error {
 
 // ResumeMirror resumes a paused mirror (event 4021).
 func (c *Connection) ResumeMirror() error {
-	m := &c.mirrorCtl
+	m := &c.mir.ctl
 	m.mu.Lock()
 	if !m.running || !m.paused {
 		m.mu.Unlock()
@@ -210,15 +210,15 @@ type mirror struct {
 }
 
 func (c *Connection) runMirror(parent context.Context, mode string) {
-	ctx, ok := c.mirrorCtl.begin(parent)
+	ctx, ok := c.mir.ctl.begin(parent)
 	if !ok {
 		c.deferMirror(mode)
 		return
 	}
-	defer c.mirrorCtl.end()
+	defer c.mir.ctl.end()
 	s := c.sess.Load()
 	if s == nil {
-		c.needMirror.Store(mode)
+		c.mir.need.Store(mode)
 		return
 	}
 	m := &mirror{c: c, mode: mode, s: s}
@@ -253,7 +253,7 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 				cause = causeSessionLost
 			}
 			// Mirror again after reconnecting.
-			c.needMirror.Store(mode)
+			c.mir.need.Store(mode)
 		}
 		c.setDataState(DataMirrorRequired)
 		c.st.update(func(st *Status) { st.MirrorStatus = MirrorStopped })
@@ -317,7 +317,7 @@ func (m *mirror) batch(ctx context.Context, paths []string) error {
 			t = have[i]
 		}
 		// A pause or stop takes effect between files, not batches.
-		if err := m.c.mirrorCtl.gate(ctx); err != nil {
+		if err := m.c.mir.ctl.gate(ctx); err != nil {
 			return err
 		}
 		if err := m.path(ctx, rel, t); err != nil {
@@ -468,7 +468,7 @@ func (m *mirror) targetSums(ctx context.Context, rel string, size int64) ([]bloc
 // waitAcked waits until the target acknowledged everything this mirror
 // queued: only then is the target's data in a good state.
 func (m *mirror) waitAcked(ctx context.Context) error {
-	for m.c.ackedSeq.Load() < m.lastSeq {
+	for m.c.tx.ackedSeq.Load() < m.lastSeq {
 		if !sleepCtx(ctx, 5*time.Millisecond) {
 			return ctx.Err()
 		}

@@ -46,11 +46,11 @@ type opsCounters struct {
 }
 
 func (c *Connection) initOps() {
-	c.ops.tasks = map[uint64]task.Command{}
-	c.ops.schedPoke = make(chan struct{}, 1)
-	c.ops.bandwidth.Store(c.cfg.BandwidthKbps)
+	c.tasks.pending = map[uint64]task.Command{}
+	c.sched.poke = make(chan struct{}, 1)
+	c.sched.bandwidth.Store(c.cfg.BandwidthKbps)
 	s := c.cfg.Stats
-	c.opsCnt = opsCounters{
+	c.tasks.cnt = opsCounters{
 		submitted: s.Counter("conTaskCmdsSubmitted"), queued: s.Counter("conTaskCmdsQueued"),
 		succeeded: s.Counter("conTasksSucceeded"), failed: s.Counter("conTasksFailed"),
 		ignored: s.Counter("conTasksIgnored"),
@@ -58,7 +58,7 @@ func (c *Connection) initOps() {
 }
 
 // bandwidth is the limit in effect, in Kbps (0 Unlimited).
-func (c *Connection) bandwidth() int64 { return c.ops.bandwidth.Load() }
+func (c *Connection) bandwidth() int64 { return c.sched.bandwidth.Load() }
 
 // overlay applies the schedule and the target's state to the status words:
 // transmission held by the schedule is Scheduled (conState 4, 12 with an
@@ -85,7 +85,7 @@ func (c *Connection) overlay(s Status) Status {
 			s.TargetDataState = DataUnknown
 		}
 	}
-	if c.ops.held.Load() {
+	if c.sched.held.Load() {
 		switch s.ConState {
 		case ConActive:
 			s.ConState, s.TransmitMode = ConScheduled, TransmitScheduled

@@ -15,7 +15,7 @@ func TestOverlay(t *testing.T) {
 	if got := c.overlay(base); got != base {
 		t.Fatalf("nothing held or required changed the status: %+v", got)
 	}
-	c.ops.held.Store(true)
+	c.sched.held.Store(true)
 	for _, tc := range []struct {
 		in       Status
 		state    int

@@ -46,7 +46,7 @@ func (c *Connection) removeOrphans(ctx context.Context, s *session, remove bool,
 	for len(dirs) > 0 {
 		dir := dirs[len(dirs)-1]
 		dirs = dirs[:len(dirs)-1]
-		if err := c.mirrorCtl.gate(ctx); err != nil {
+		if err := c.mir.ctl.gate(ctx); err != nil {
 			return 0, err
 		}
 		sub, orphans, err := c.orphansIn(ctx, s, dir)

@@ -46,8 +46,8 @@ func (c *Connection) initDiskQueue() {
 	}
 	if c.dq.damaged {
 		// Operations were lost before they reached the target.
-		if mode := remirrorMode(c.cfg.Settings.Int("AutoRemirror")); mode != "" && c.needMirror.Load().(string) == "" {
-			c.needMirror.Store(mode)
+		if mode := remirrorMode(c.cfg.Settings.Int("AutoRemirror")); mode != "" && c.mir.need.Load().(string) == "" {
+			c.mir.need.Store(mode)
 		}
 		c.st.update(func(s *Status) { s.TargetDataState = DataMirrorRequired })
 	}

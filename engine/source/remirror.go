@@ -31,7 +31,7 @@ func (c *Connection) remirrorRetry(ctx context.Context) {
 			continue
 		}
 		next = time.Now().Add(every)
-		if mode := c.needMirror.Swap("").(string); mode != "" {
+		if mode := c.mir.need.Swap("").(string); mode != "" {
 			c.cfg.Log.Info("remirror still needed: starting it", "connection", c.cfg.ID, "mode", mode)
 			go c.runMirror(ctx, mode)
 		}
@@ -45,13 +45,13 @@ func (c *Connection) sessionMirror() string {
 	if c.dq.orphans.Load() {
 		return ""
 	}
-	return c.needMirror.Swap("").(string)
+	return c.mir.need.Swap("").(string)
 }
 
 func (c *Connection) mirrorBusy() bool {
-	c.mirrorCtl.mu.Lock()
-	defer c.mirrorCtl.mu.Unlock()
-	return c.mirrorCtl.running
+	c.mir.ctl.mu.Lock()
+	defer c.mir.ctl.mu.Unlock()
+	return c.mir.ctl.running
 }
 
 // recoveryOrphans removes orphans, then starts the remirror, after a
@@ -72,7 +72,7 @@ func (c *Connection) recoveryOrphans(ctx context.Context) {
 			c.dq.orphans.Store(true)
 			return
 		}
-		if mode := c.needMirror.Swap("").(string); mode != "" {
+		if mode := c.mir.need.Swap("").(string); mode != "" {
 			go c.runMirror(ctx, mode)
 		}
 	})

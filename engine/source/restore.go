@@ -65,9 +65,9 @@ func (c *Connection) resolveRestore() error {
 // Required target it first tells the target to accept the source's copy:
 // remirroring is how the reference discards the target's changes.
 func (c *Connection) StartUserMirror(mode string) error {
-	c.mirrorCtl.mu.Lock()
-	running := c.mirrorCtl.running
-	c.mirrorCtl.mu.Unlock()
+	c.mir.ctl.mu.Lock()
+	running := c.mir.ctl.running
+	c.mir.ctl.mu.Unlock()
 	if !running && c.ops.restoreReq.Load() {
 		if err := c.resolveRestore(); err != nil {
 			return err
@@ -95,7 +95,7 @@ func (r *restorer) run(ctx context.Context) error {
 	for len(stack) > 0 {
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if err := r.c.mirrorCtl.gate(ctx); err != nil {
+		if err := r.c.mir.ctl.gate(ctx); err != nil {
 			return err
 		}
 		sub, err := r.dir(ctx, dir)
@@ -377,7 +377,7 @@ func (r *restorer) fetch(ctx context.Context, rel string, f *os.File, need []boo
 		off := int64(i) * bs
 		n := min(int64(j-i)*bs, size-off)
 		for n > 0 {
-			if err := r.c.mirrorCtl.gate(ctx); err != nil {
+			if err := r.c.mir.ctl.gate(ctx); err != nil {
 				return err
 			}
 			ln := uint32(min(n, wire.MaxReadLength))

@@ -22,15 +22,15 @@ func (c *Connection) SetSchedule(s *schedule.Spec) {
 	if s.Empty() {
 		s = nil
 	}
-	c.ops.sched.Store(s)
+	c.sched.spec.Store(s)
 	select {
-	case c.ops.schedPoke <- struct{}{}:
+	case c.sched.poke <- struct{}{}:
 	default:
 	}
 }
 
 // Schedule is the connection's schedule, nil for none.
-func (c *Connection) Schedule() *schedule.Spec { return c.ops.sched.Load() }
+func (c *Connection) Schedule() *schedule.Spec { return c.sched.spec.Load() }
 
 // runSchedules applies the schedule every ScheduleInterval seconds until
 // ctx ends.
@@ -45,7 +45,7 @@ func (c *Connection) runSchedules(ctx context.Context) {
 			t.Stop()
 			return
 		case <-t.C:
-		case <-c.ops.schedPoke:
+		case <-c.sched.poke:
 			t.Stop()
 		}
 	}
@@ -66,7 +66,7 @@ func kbpsText(k int64) string {
 }
 
 func (c *Connection) applySchedule(sc *scheduler, now time.Time) {
-	spec := c.ops.sched.Load()
+	spec := c.sched.spec.Load()
 	a := c.ctxArgs()
 
 	period, kbps := spec.BandwidthAt(now, c.cfg.BandwidthKbps)
@@ -76,7 +76,7 @@ func (c *Connection) applySchedule(sc *scheduler, now time.Time) {
 		}
 		sc.period = period
 	}
-	if old := c.ops.bandwidth.Swap(kbps); old != kbps {
+	if old := c.sched.bandwidth.Swap(kbps); old != kbps {
 		if s := c.sess.Load(); s != nil {
 			_ = s.c.SetBandwidth(kbps)
 		}
@@ -84,12 +84,12 @@ func (c *Connection) applySchedule(sc *scheduler, now time.Time) {
 	}
 
 	open := spec.TransmitAt(now)
-	if !open && !c.ops.held.Swap(true) {
+	if !open && !c.sched.held.Swap(true) {
 		c.raise(eventTransmitStopped)
 	}
-	if open && c.ops.held.Swap(false) {
+	if open && c.sched.held.Swap(false) {
 		select {
-		case c.resumeCh <- struct{}{}:
+		case c.tx.resume <- struct{}{}:
 		default:
 		}
 		c.raise(eventTransmitStarted)

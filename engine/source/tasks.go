@@ -26,16 +26,16 @@ type TaskRequest struct {
 // conTaskCmdsSubmitted and conTaskCmdsQueued). With EnableTaskCmdProcessing
 // 0 the task is counted as submitted and ignored, and refused with 161.
 func (c *Connection) SubmitTask(r TaskRequest) (task.Command, error) {
-	c.opsCnt.submitted.Add(1)
-	cmd := task.Command{ID: c.ops.nextTask.Add(1), Name: r.Name, From: c.cfg.ServerName, By: r.By,
+	c.tasks.cnt.submitted.Add(1)
+	cmd := task.Command{ID: c.tasks.next.Add(1), Name: r.Name, From: c.cfg.ServerName, By: r.By,
 		At: time.Now().Truncate(time.Second), Timeout: r.Timeout, Argv: r.Argv}
 	if c.cfg.Settings.Int("EnableTaskCmdProcessing") == 0 {
-		c.opsCnt.ignored.Add(1)
+		c.tasks.cnt.ignored.Add(1)
 		return cmd, catalog.Err(codeNotSupported, "task commands are disabled (EnableTaskCmdProcessing is 0)")
 	}
 	data, err := cmd.Encode()
 	if err != nil {
-		c.opsCnt.ignored.Add(1)
+		c.tasks.cnt.ignored.Add(1)
 		return cmd, catalog.Wrap(catalog.CodeInvalidParameter, err, "task")
 	}
 	// Changes made before the submission reach the queue first, so the task
@@ -46,36 +46,36 @@ func (c *Connection) SubmitTask(r TaskRequest) (task.Command, error) {
 	c.b.mu.Lock()
 	seq := c.q.Push(op)
 	if seq != 0 {
-		c.ops.taskMu.Lock()
-		c.ops.tasks[seq] = cmd
-		c.ops.taskMu.Unlock()
+		c.tasks.mu.Lock()
+		c.tasks.pending[seq] = cmd
+		c.tasks.mu.Unlock()
 	}
 	c.b.mu.Unlock()
 	if seq == 0 {
-		c.opsCnt.ignored.Add(1)
+		c.tasks.cnt.ignored.Add(1)
 		return cmd, catalog.Err(catalog.CodeMemoryLow, "the queue refused the task")
 	}
-	c.opsCnt.queued.Add(1)
+	c.tasks.cnt.queued.Add(1)
 	c.raise(task.EventSubmitted, cmd.SubmittedArgs()...)
 	return cmd, nil
 }
 
 // taskResult counts what the target did with a task.
 func (c *Connection) taskResult(m *wire.TaskResult) {
-	c.ops.taskMu.Lock()
-	_, ok := c.ops.tasks[m.Seq]
-	delete(c.ops.tasks, m.Seq)
-	c.ops.taskMu.Unlock()
+	c.tasks.mu.Lock()
+	_, ok := c.tasks.pending[m.Seq]
+	delete(c.tasks.pending, m.Seq)
+	c.tasks.mu.Unlock()
 	if !ok {
 		return // a task resent after a reconnect, already counted
 	}
 	switch m.Outcome {
 	case wire.TaskSucceeded:
-		c.opsCnt.succeeded.Add(1)
+		c.tasks.cnt.succeeded.Add(1)
 	case wire.TaskFailed:
-		c.opsCnt.failed.Add(1)
+		c.tasks.cnt.failed.Add(1)
 	case wire.TaskIgnored:
-		c.opsCnt.ignored.Add(1)
+		c.tasks.cnt.ignored.Add(1)
 	}
 }
 
@@ -83,11 +83,11 @@ func (c *Connection) taskResult(m *wire.TaskResult) {
 // outcome (its result was lost with a session): they will not run again,
 // so they are neither pending nor discarded.
 func (c *Connection) tasksAcked(seq uint64) {
-	c.ops.taskMu.Lock()
-	defer c.ops.taskMu.Unlock()
-	for s := range c.ops.tasks {
+	c.tasks.mu.Lock()
+	defer c.tasks.mu.Unlock()
+	for s := range c.tasks.pending {
 		if s <= seq {
-			delete(c.ops.tasks, s)
+			delete(c.tasks.pending, s)
 		}
 	}
 }
@@ -95,10 +95,10 @@ func (c *Connection) tasksAcked(seq uint64) {
 // discardTasks raises 4201 for every task that will never run: the
 // connection is stopping with them still queued.
 func (c *Connection) discardTasks() {
-	c.ops.taskMu.Lock()
-	pending := c.ops.tasks
-	c.ops.tasks = map[uint64]task.Command{}
-	c.ops.taskMu.Unlock()
+	c.tasks.mu.Lock()
+	pending := c.tasks.pending
+	c.tasks.pending = map[uint64]task.Command{}
+	c.tasks.mu.Unlock()
 	for _, cmd := range pending {
 		c.raise(task.EventDiscarded, cmd.SubmittedArgs()...)
 	}

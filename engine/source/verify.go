@@ -39,7 +39,7 @@ func (c *Connection) afterMirror(mode string) {
 		return
 	}
 	go func() {
-		c.mirrorCtl.wait()
+		c.mir.ctl.wait()
 		if err := c.StartVerify(VerifyOptions{}); err != nil {
 			c.cfg.Log.Warn("verification after the difference mirror not started", "connection", c.cfg.ID, "err", err)
 		}

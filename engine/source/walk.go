@@ -22,7 +22,7 @@ func (c *Connection) walkSet(ctx context.Context, visit func(batch []string) err
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := c.mirrorCtl.gate(ctx); err != nil {
+		if err := c.mir.ctl.gate(ctx); err != nil {
 			return err
 		}
 		err := visit(batch)
@@ -129,7 +129,7 @@ func fileType(fi os.FileInfo) wire.FileType {
 
 // waitAckedSeq waits until the target acknowledged seq.
 func (c *Connection) waitAckedSeq(ctx context.Context, s *session, seq uint64) error {
-	for c.ackedSeq.Load() < seq {
+	for c.tx.ackedSeq.Load() < seq {
 		if !sleepCtx(ctx, 5*time.Millisecond) {
 			return ctx.Err()
 		}

@@ -287,94 +287,35 @@ func (s *session) run(ctx context.Context, timeout time.Duration) error {
 }
 
 func (s *session) applyLoop(ctx context.Context, ch <-chan inbound) error {
-	var batchOps, batchBytes uint64
-	var batchStart time.Time
-	pending := false
+	h := &handler{s: s, ctx: ctx}
 	for {
 		var in inbound
 		var ok bool
-		if pending {
+		if h.pending {
 			select {
 			case in, ok = <-ch:
 			default:
 				// Nothing more buffered: make the batch durable and ack it.
-				if err := s.commit(batchOps, batchBytes); err != nil {
+				if err := h.commit(); err != nil {
 					return err
 				}
-				batchOps, batchBytes, pending = 0, 0, false
 				continue
 			}
 		} else {
 			in, ok = <-ch
 		}
 		if !ok {
-			if pending {
-				_ = s.commit(batchOps, batchBytes)
+			if h.pending {
+				_ = h.commit()
 			}
 			return nil
 		}
-		switch m := in.msg.(type) {
-		case *wire.Ops:
-			if err := s.m.waitResumed(ctx); err != nil {
-				return err
+		if err := wire.DispatchTarget(s.c, in.msg, h); err != nil {
+			var pe *wire.PeerError
+			if errors.As(err, &pe) {
+				return fmt.Errorf("source reported: %w", err)
 			}
-			n, b, err := s.applyOps(ctx, m)
-			if err != nil {
-				return err
-			}
-			batchOps += n
-			batchBytes += b
-			if !pending {
-				pending, batchStart = true, time.Now()
-			}
-			// A busy stream rarely leaves the channel empty: bound how long
-			// applied ops wait to become durable (and acknowledged).
-			if batchOps >= 4096 || batchBytes >= 64<<20 || time.Since(batchStart) >= maxCommitDelay {
-				if err := s.commit(batchOps, batchBytes); err != nil {
-					return err
-				}
-				batchOps, batchBytes, pending = 0, 0, false
-			}
-		case *wire.StatRequest:
-			rep := &wire.StatReply{ReqID: m.ReqID, Entries: make([]wire.StatEntry, len(m.Paths))}
-			for i, p := range m.Paths {
-				rep.Entries[i] = stat(s.root, p)
-			}
-			if err := s.c.Send(rep); err != nil {
-				return err
-			}
-		case *wire.HashRequest:
-			rep, err := hashReply(s.root, m)
-			if err := s.reply(m.ReqID, rep, err); err != nil {
-				return err
-			}
-		case *wire.ListRequest:
-			rep, err := listReply(s.root, m)
-			if err := s.reply(m.ReqID, rep, err); err != nil {
-				return err
-			}
-		case *wire.ReadRequest:
-			rep, err := readReply(s.root, m)
-			if err := s.reply(m.ReqID, rep, err); err != nil {
-				return err
-			}
-		case *wire.Control:
-			// Transmission and mirror controls are the source's; the target
-			// acknowledges nothing for them.
-			switch m.Action {
-			case wire.ControlRestoreResolved:
-				s.restoreResolved()
-			case wire.ControlMirrorStart:
-				s.setDataState(DataMirroring, "a mirror started")
-			case wire.ControlMirrorComplete:
-				s.setDataState(DataOK, "a mirror completed")
-			case wire.ControlMirrorStop:
-				s.setDataState(DataMirrorRequired, "a mirror was stopped before it completed")
-			}
-		case *wire.Error:
-			return fmt.Errorf("source reported: %w", m.Err())
-		default:
-			return fmt.Errorf("unexpected %s from source", m.Type())
+			return err
 		}
 	}
 }

@@ -1,0 +1,88 @@
+package target
+
+import (
+	"context"
+	"time"
+
+	"github.com/dtrep/dtrep/engine/wire"
+)
+
+// handler is the target's wire.TargetHandler for one session's apply loop:
+// ops are applied in order and made durable in batches, queries are
+// answered in stream order (after every op sent before them).
+type handler struct {
+	s   *session
+	ctx context.Context
+
+	// The batch applied and not yet durable (acknowledged at commit).
+	pending             bool
+	batchOps, batchByte uint64
+	batchStart          time.Time
+}
+
+// commit makes the batch durable and acknowledges it.
+func (h *handler) commit() error {
+	err := h.s.commit(h.batchOps, h.batchByte)
+	h.batchOps, h.batchByte, h.pending = 0, 0, false
+	return err
+}
+
+func (h *handler) Ops(m *wire.Ops) error {
+	if err := h.s.m.waitResumed(h.ctx); err != nil {
+		return err
+	}
+	n, b, err := h.s.applyOps(h.ctx, m)
+	if err != nil {
+		return err
+	}
+	h.batchOps += n
+	h.batchByte += b
+	if !h.pending {
+		h.pending, h.batchStart = true, time.Now()
+	}
+	// A busy stream rarely leaves the channel empty: bound how long
+	// applied ops wait to become durable (and acknowledged).
+	if h.batchOps >= 4096 || h.batchByte >= 64<<20 || time.Since(h.batchStart) >= maxCommitDelay {
+		return h.commit()
+	}
+	return nil
+}
+
+func (h *handler) StatRequest(m *wire.StatRequest) error {
+	rep := &wire.StatReply{ReqID: m.ReqID, Entries: make([]wire.StatEntry, len(m.Paths))}
+	for i, p := range m.Paths {
+		rep.Entries[i] = stat(h.s.root, p)
+	}
+	return h.s.c.Send(rep)
+}
+
+func (h *handler) HashRequest(m *wire.HashRequest) error {
+	rep, err := hashReply(h.s.root, m)
+	return h.s.reply(m.ReqID, rep, err)
+}
+
+func (h *handler) ListRequest(m *wire.ListRequest) error {
+	rep, err := listReply(h.s.root, m)
+	return h.s.reply(m.ReqID, rep, err)
+}
+
+func (h *handler) ReadRequest(m *wire.ReadRequest) error {
+	rep, err := readReply(h.s.root, m)
+	return h.s.reply(m.ReqID, rep, err)
+}
+
+// Control takes the source's word on its copy; transmission and mirror
+// pauses are the source's own and need nothing here.
+func (h *handler) Control(m *wire.Control) error {
+	switch m.Action {
+	case wire.ControlRestoreResolved:
+		h.s.restoreResolved()
+	case wire.ControlMirrorStart:
+		h.s.setDataState(DataMirroring, "a mirror started")
+	case wire.ControlMirrorComplete:
+		h.s.setDataState(DataOK, "a mirror completed")
+	case wire.ControlMirrorStop:
+		h.s.setDataState(DataMirrorRequired, "a mirror was stopped before it completed")
+	}
+	return nil
+}

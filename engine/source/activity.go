@@ -57,7 +57,7 @@ func (c *Connection) startActivity(kind *activityKind, fn func(ctx context.Conte
 	if s == nil {
 		return c.errNotConnected()
 	}
-	ctx, ok := c.mir.ctl.begin(context.Background())
+	ctx, ok := c.mir.ctl.begin(c.life.ctx)
 	if !ok {
 		if cur := c.ops.activity.Load(); cur != nil {
 			return catalog.Err(catalog.CodeMirrorActive, "connection %d: a %s is running", c.cfg.ID, cur.name)
@@ -65,20 +65,11 @@ func (c *Connection) startActivity(kind *activityKind, fn func(ctx context.Conte
 		return catalog.Err(catalog.CodeMirrorActive, "connection %d: a mirror is running", c.cfg.ID)
 	}
 	c.ops.activity.Store(kind)
-	c.mir.ctl.mu.Lock()
-	cancel := c.mir.ctl.cancel
-	c.mir.ctl.mu.Unlock()
 	// The session's end stops the activity like a user's stop.
-	go func() {
-		select {
-		case <-s.done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
+	c.mir.ctl.endWith(ctx, s.done)
 	c.raise(kind.start, c.ctxArgs()...)
 	c.st.update(func(st *Status) { st.MirrorStatus = kind.word })
-	go func() {
+	c.spawnOrRun(func() {
 		err := fn(ctx, s)
 		if err == nil && ctx.Err() != nil {
 			err = ctx.Err()
@@ -95,7 +86,7 @@ func (c *Connection) startActivity(kind *activityKind, fn func(ctx context.Conte
 		if after != nil {
 			after(err)
 		}
-	}()
+	})
 	return nil
 }
 
@@ -175,12 +166,12 @@ func stoppedByUser(err error, s *session) bool {
 // dropping it because a verification, orphan removal, restore or another
 // mirror held the slot.
 func (c *Connection) deferMirror(mode string) {
-	go func() {
+	c.spawnOrRun(func() {
 		c.mir.ctl.wait()
 		if c.sess.Load() != nil {
 			c.RequestMirror(mode)
 		} else {
 			c.mir.need.Store(mode)
 		}
-	}()
+	})
 }

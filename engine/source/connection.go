@@ -51,7 +51,18 @@ type Config struct {
 	Log      *slog.Logger
 }
 
-// Connection is a source connection: see the package documentation.
+// Connection is a source connection: see the package documentation. It
+// holds the parts that each do one job, and runs their life (connect,
+// auto-disconnect, reconnect):
+//   - b, the builder: file system -> ops in the queue (build.go)
+//   - q, the queue: ops waiting to be sent and acknowledged (diskqueue.go)
+//   - replicator: capture records -> ops (replicate.go), started by Run
+//   - mir: mirrors and the slot activities share (mirror.go)
+//   - tx: what is sent and acknowledged, and its pause (transmit.go)
+//   - sched: schedules, bandwidth and transmission windows (schedule.go)
+//   - tasks: task commands waiting for their outcome (tasks.go)
+//   - ops: verification, orphans, restore, Restore Required (ops.go)
+//   - dq: the queue's overflow and recovery (overflow.go)
 type Connection struct {
 	cfg   Config
 	q     *queue.Queue
@@ -61,19 +72,16 @@ type Connection struct {
 
 	sess atomic.Pointer[session]
 
-	paused     atomic.Bool
-	resumeCh   chan struct{}
-	mirrorCtl  mirrorControl
-	needMirror atomic.Value // string mode to run at the next connect, "" none
-
-	cnt      connCounters
-	ackedSeq atomic.Uint64 // highest sequence the target acknowledged
-
-	ops    opsState // schedules, tasks, verification, orphans, restore (ops.go)
-	opsCnt opsCounters
-	dq     diskQueueState // the disk queue's overflow and recovery (overflow.go)
+	mir   mirrorer
+	tx    transmitter
+	sched schedState
+	tasks taskBook
+	cnt   connCounters
+	ops   opsState
+	dq    diskQueueState
 
 	captureErr atomic.Pointer[string] // why capture stopped; nil while it runs
+	life       life                   // the goroutines Run waits for (life.go)
 }
 
 // connCounters are the live counters of the connection block.
@@ -94,7 +102,9 @@ func New(cfg Config) *Connection {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	c := &Connection{cfg: cfg, resumeCh: make(chan struct{}, 1)}
+	c := &Connection{cfg: cfg}
+	c.tx.resume = make(chan struct{}, 1)
+	c.life.init()
 	chunk := int(cfg.Settings.Int("MirrorChunkSize"))
 	c.b = newBuilder(cfg.Set.Root(), blockhash.NewCache(chunk, 64<<20), func(op *wire.Op) { c.q.Push(op) })
 	c.b.incompressible = compressionPolicy(cfg.Settings)
@@ -168,13 +178,19 @@ func (c *Connection) raise(id int, args ...string) {
 func (c *Connection) Run(ctx context.Context) error {
 	defer c.closeQueue()
 	defer c.stopOps()
-	go c.runSchedules(ctx)
+	// Whatever Run started ends with it, and is waited for, whether ctx
+	// ended or the connection gave up.
+	defer c.life.end()
+	stop := context.AfterFunc(ctx, c.life.cancel)
+	defer stop()
+	ctx = c.life.ctx
 	repl := newReplicator(c)
 	if err := repl.start(); err != nil {
 		return err
 	}
+	c.life.spawn(c.runSchedules)
 	c.st.update(func(s *Status) { s.ReplicationStatus = ReplPending })
-	go repl.run(ctx)
+	c.life.spawn(repl.run)
 
 	retry := func() time.Duration { return time.Duration(max(1, c.cfg.Settings.Int("NetworkRetry"))) * time.Second }
 	// reconnecting is set once a session was lost: only then are attempts
@@ -364,102 +380,13 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 	go func() { defer wg.Done(); c.remirrorRetry(sctx) }()
 
 	if mode := c.sessionMirror(); mode != "" {
-		go c.runMirror(sctx, mode)
+		c.startMirror(mode)
 	}
 
 	c.waitSession(ctx, s)
 	cancel()
 	wg.Wait()
 	c.mir.ctl.wait()
-}
-
-// frameBytes bounds the payload of one Ops frame. Everything else sent on
-// the session (a mirror's stat request, a control, a stop's effect) waits
-// for the frame being written, so under a bandwidth limit a frame carries
-// at most a quarter second of traffic: a stop or pause then takes effect
-// within about a second however slow the link. Unlimited, 4 MiB.
-func frameBytes(kbps int64) int64 {
-	const most = 4 << 20
-	if kbps <= 0 {
-		return most
-	}
-	return min(most, max(4<<10, kbps*1000/8/4))
-}
-
-// sent updates the transmit counters after a batch left.
-func (c *Connection) sent(batch []*wire.Op) {
-	var mir, all int64
-	for _, op := range batch {
-		all += op.PayloadBytes()
-		if op.Mirror {
-			mir += op.PayloadBytes()
-		}
-	}
-	c.cnt.opsTx.Add(int64(len(batch)))
-	s := c.sess.Load()
-	if s == nil {
-		return
-	}
-	cn := s.c.Counters()
-	raw, onWire := int64(cn.BytesSent.Load()), int64(cn.WireBytesSent.Load())
-	dRaw, dWire := raw-s.lastRaw, onWire-s.lastWire
-	s.lastRaw, s.lastWire = raw, onWire
-	c.cnt.bytesTx.Add(dRaw)
-	c.cnt.bytesCompTx.Add(dWire)
-	// The service view splits sent bytes into mirror and replication: a
-	// frame mixes both, so its bytes are shared by payload.
-	mRaw, mWire := dRaw, dWire
-	if all > 0 {
-		mRaw, mWire = dRaw*mir/all, dWire*mir/all
-	} else if !batch[0].Mirror {
-		mRaw, mWire = 0, 0
-	}
-	c.cnt.sentMir.Add(mRaw)
-	c.cnt.sentMirComp.Add(mWire)
-	c.cnt.sentRep.Add(dRaw - mRaw)
-	c.cnt.sentRepComp.Add(dWire - mWire)
-}
-
-// acked counts what the target acknowledged.
-func (c *Connection) acked(a *wire.Ack) {
-	c.tx.ackedSeq.Store(a.Seq)
-	c.tasksAcked(a.Seq)
-	c.cnt.opsRx.Add(int64(a.Ops))
-	c.cnt.bytesRx.Add(int64(a.Bytes))
-}
-
-// Pause pauses transmission (events 4015; conState Paused).
-func (c *Connection) Pause() error {
-	if c.tx.paused.Swap(true) {
-		return nil
-	}
-	c.st.update(func(s *Status) {
-		if s.ConState == ConActive {
-			s.ConState = ConPaused
-			s.TransmitMode = TransmitPaused
-		}
-	})
-	c.raise(4015)
-	return nil
-}
-
-// Resume resumes transmission (event 4014).
-func (c *Connection) Resume() error {
-	if !c.tx.paused.Swap(false) {
-		return catalog.Err(catalog.CodeConnectionNotPaused, "connection %d", c.cfg.ID)
-	}
-	select {
-	case c.tx.resume <- struct{}{}:
-	default:
-	}
-	c.st.update(func(s *Status) {
-		if s.ConState == ConPaused {
-			s.ConState = ConActive
-			s.TransmitMode = TransmitActive
-		}
-	})
-	c.raise(4014)
-	return nil
 }
 
 // Idle reports whether everything queued has been acknowledged.

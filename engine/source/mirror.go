@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/blockhash"
@@ -29,6 +30,14 @@ const statBatch = 256
 
 // hashBatch is how many block sums one HashRequest asks for.
 const hashBatch = 16384
+
+// mirrorer runs a connection's mirrors: the one slot a mirror,
+// verification, orphan removal or restore occupies (ctl), and the mirror
+// owed at the next connect or retry (need).
+type mirrorer struct {
+	ctl  mirrorControl
+	need atomic.Value // string mode to run at the next connect, "" none
+}
 
 // mirrorControl lets the management API pause, resume and stop a running
 // mirror.
@@ -62,6 +71,21 @@ func (m *mirrorControl) end() {
 	close(m.done)
 }
 
+// endWith cancels the slot's ctx (from begin) when done closes first: a
+// mirror or activity ends with the session it runs over.
+func (m *mirrorControl) endWith(ctx context.Context, done <-chan struct{}) {
+	m.mu.Lock()
+	cancel := m.cancel
+	m.mu.Unlock()
+	go func() { // ends with the slot (end cancels ctx) at the latest
+		select {
+		case <-done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+}
+
 // wait returns once no mirror runs.
 func (m *mirrorControl) wait() {
 	m.mu.Lock()
@@ -93,10 +117,16 @@ func (m *mirrorControl) gate(ctx context.Context) error {
 // connect.
 func (c *Connection) RequestMirror(mode string) {
 	if s := c.sess.Load(); s != nil {
-		go c.runMirror(context.Background(), mode)
+		c.startMirror(mode)
 		return
 	}
 	c.mir.need.Store(mode)
+}
+
+// startMirror runs a mirror of mode on a goroutine the connection owns;
+// it ends with the session it started in (runMirror) or the connection.
+func (c *Connection) startMirror(mode string) {
+	c.life.spawn(func(ctx context.Context) { c.runMirror(ctx, mode) })
 }
 
 // StartMirror starts a mirror (113 when one is already running).
@@ -221,6 +251,7 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 		c.mir.need.Store(mode)
 		return
 	}
+	c.mir.ctl.endWith(ctx, s.done)
 	m := &mirror{c: c, mode: mode, s: s}
 	c.raise(4019, c.ctxArgs()...)
 	c.cnt.mirOps.Store(0) // the reference: a remirror resets these

@@ -3,9 +3,6 @@ package source
 import (
 	"sync"
 	"sync/atomic"
-
-	"github.com/dtrep/dtrep/engine/schedule"
-	"github.com/dtrep/dtrep/engine/task"
 )
 
 // Status words of chapter 4 beyond the mirror's own.
@@ -18,21 +15,12 @@ const (
 )
 
 // opsState is what the operations beyond mirroring and replication keep on
-// a connection: the schedule in effect, the target's Restore Required
-// flag, the running verification, orphan removal or restore, and the
-// tasks waiting for their outcome.
+// a connection: the target's Restore Required flag and the running
+// verification, orphan removal or restore.
 type opsState struct {
-	sched      atomic.Pointer[schedule.Spec]
-	schedPoke  chan struct{} // a new schedule: apply it now
-	held       atomic.Bool   // outside every transmission window: send nothing
-	restoreReq atomic.Bool   // the target's copy is authoritative (Restore Required)
-	bandwidth  atomic.Int64  // limit in effect, Kbps (the job's or a period's)
+	restoreReq atomic.Bool // the target's copy is authoritative (Restore Required)
 
 	activity atomic.Pointer[activityKind] // running activity; nil when a mirror or nothing runs
-
-	taskMu   sync.Mutex
-	tasks    map[uint64]task.Command // op sequence -> task awaiting its outcome
-	nextTask atomic.Uint64
 
 	stopped atomic.Bool // Run returned: nothing new starts
 
@@ -40,21 +28,9 @@ type opsState struct {
 	verifyRetry *retryState // the failed verification being retried
 }
 
-// opsCounters are the task counters of the connection block.
-type opsCounters struct {
-	submitted, queued, succeeded, failed, ignored *atomic.Int64
-}
-
 func (c *Connection) initOps() {
-	c.tasks.pending = map[uint64]task.Command{}
-	c.sched.poke = make(chan struct{}, 1)
-	c.sched.bandwidth.Store(c.cfg.BandwidthKbps)
-	s := c.cfg.Stats
-	c.tasks.cnt = opsCounters{
-		submitted: s.Counter("conTaskCmdsSubmitted"), queued: s.Counter("conTaskCmdsQueued"),
-		succeeded: s.Counter("conTasksSucceeded"), failed: s.Counter("conTasksFailed"),
-		ignored: s.Counter("conTasksIgnored"),
-	}
+	c.tasks.init(c.cfg.Stats)
+	c.sched.init(c.cfg.BandwidthKbps)
 }
 
 // bandwidth is the limit in effect, in Kbps (0 Unlimited).

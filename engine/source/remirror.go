@@ -33,7 +33,7 @@ func (c *Connection) remirrorRetry(ctx context.Context) {
 		next = time.Now().Add(every)
 		if mode := c.mir.need.Swap("").(string); mode != "" {
 			c.cfg.Log.Info("remirror still needed: starting it", "connection", c.cfg.ID, "mode", mode)
-			go c.runMirror(ctx, mode)
+			c.startMirror(mode)
 		}
 	}
 }
@@ -73,7 +73,7 @@ func (c *Connection) recoveryOrphans(ctx context.Context) {
 			return
 		}
 		if mode := c.mir.need.Swap("").(string); mode != "" {
-			go c.runMirror(ctx, mode)
+			c.startMirror(mode)
 		}
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/schedule"
@@ -15,6 +16,19 @@ const (
 	eventTransmitStarted  = 4014 // Service has started network transmission.
 	eventTransmitStopped  = 4015 // Service has stopped network transmission.
 )
+
+// schedState is the schedule in effect and what it decides now.
+type schedState struct {
+	spec      atomic.Pointer[schedule.Spec]
+	poke      chan struct{} // a new schedule: apply it now
+	held      atomic.Bool   // outside every transmission window: send nothing
+	bandwidth atomic.Int64  // limit in effect, Kbps (the job's or a period's)
+}
+
+func (s *schedState) init(kbps int64) {
+	s.poke = make(chan struct{}, 1)
+	s.bandwidth.Store(kbps)
+}
 
 // SetSchedule replaces the connection's schedule (nil: none). It takes
 // effect at the next ScheduleInterval tick.
@@ -88,10 +102,7 @@ func (c *Connection) applySchedule(sc *scheduler, now time.Time) {
 		c.raise(eventTransmitStopped)
 	}
 	if open && c.sched.held.Swap(false) {
-		select {
-		case c.tx.resume <- struct{}{}:
-		default:
-		}
+		c.tx.wake()
 		c.raise(eventTransmitStarted)
 	}
 

@@ -1,10 +1,12 @@
 package source
 
 import (
-	"context"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/stats"
 	"github.com/dtrep/dtrep/engine/task"
 	"github.com/dtrep/dtrep/engine/wire"
 )
@@ -12,6 +14,29 @@ import (
 // codeNotSupported is chapter 5's "Operation or command is not supported",
 // returned for a task submitted while EnableTaskCmdProcessing is 0.
 const codeNotSupported = 161
+
+// taskBook holds the tasks queued in the stream until the target tells
+// their outcome, and the task counters of the connection block.
+type taskBook struct {
+	mu      sync.Mutex
+	pending map[uint64]task.Command // op sequence -> task awaiting its outcome
+	next    atomic.Uint64
+	cnt     taskCounters
+}
+
+// taskCounters are the task counters of the connection block.
+type taskCounters struct {
+	submitted, queued, succeeded, failed, ignored *atomic.Int64
+}
+
+func (b *taskBook) init(s *stats.Set) {
+	b.pending = map[uint64]task.Command{}
+	b.cnt = taskCounters{
+		submitted: s.Counter("conTaskCmdsSubmitted"), queued: s.Counter("conTaskCmdsQueued"),
+		succeeded: s.Counter("conTasksSucceeded"), failed: s.Counter("conTasksFailed"),
+		ignored: s.Counter("conTasksIgnored"),
+	}
+}
 
 // TaskRequest is a task command as the management API submits it.
 type TaskRequest struct {
@@ -40,7 +65,7 @@ func (c *Connection) SubmitTask(r TaskRequest) (task.Command, error) {
 	}
 	// Changes made before the submission reach the queue first, so the task
 	// sees them applied.
-	_ = c.settle(context.Background())
+	_ = c.settle(c.life.ctx)
 	op := &wire.Op{Kind: wire.OpTask, Path: cmd.Label(), Data: data, UID: -1, GID: -1}
 	// Under the builder's lock, so the task lands between whole files.
 	c.b.mu.Lock()

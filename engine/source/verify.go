@@ -38,12 +38,12 @@ func (c *Connection) afterMirror(mode string) {
 	if mode != MirrorDiffMode || c.cfg.Settings.Int("ForceVerifyOnMirror") == 0 {
 		return
 	}
-	go func() {
+	c.life.spawn(func(context.Context) {
 		c.mir.ctl.wait()
 		if err := c.StartVerify(VerifyOptions{}); err != nil {
 			c.cfg.Log.Warn("verification after the difference mirror not started", "connection", c.cfg.ID, "err", err)
 		}
-	}()
+	})
 }
 
 // retryState counts the attempts of one verification request.

@@ -2,95 +2,57 @@ package mgmt
 
 import (
 	"fmt"
-	"math/bits"
 	"strings"
+
+	"github.com/dtrep/dtrep/engine/status"
 )
 
-// conState bits of chapter 4 ("Connection, conState") and the dtconState SNMP
-// object. Only Scheduled and Error coexist, so 12 is a valid state.
+// conState bits and the status words of chapter 4 live in engine/status;
+// the management API names them as it always has.
 const (
-	ConStateNone      = 0
-	ConStateActive    = 1
-	ConStatePaused    = 2
-	ConStateScheduled = 4
-	ConStateError     = 8
+	ConStateNone               = status.ConNone
+	ConStateActive             = status.ConActive
+	ConStatePaused             = status.ConPaused
+	ConStateScheduled          = status.ConScheduled
+	ConStateError              = status.ConError
+	TransmitActive             = status.TransmitActive
+	TransmitPaused             = status.TransmitPaused
+	TransmitScheduled          = status.TransmitScheduled
+	TransmitStopped            = status.TransmitStopped
+	TransmitError              = status.TransmitError
+	TransmitUnknown            = status.TransmitUnknown
+	MirrorCalculating          = status.MirrorCalculating
+	MirrorInProgress           = status.MirrorInProgress
+	MirrorWaiting              = status.MirrorWaiting
+	MirrorIdle                 = status.MirrorIdle
+	MirrorPaused               = status.MirrorPaused
+	MirrorStopped              = status.MirrorStopped
+	MirrorRemovingOrphans      = status.MirrorRemovingOrphans
+	MirrorVerifying            = status.MirrorVerifying
+	MirrorRestoring            = status.MirrorRestoring
+	MirrorUnknown              = status.MirrorUnknown
+	ReplicationReplicating     = status.ReplicationReplicating
+	ReplicationReady           = status.ReplicationReady
+	ReplicationPending         = status.ReplicationPending
+	ReplicationStopped         = status.ReplicationStopped
+	ReplicationOutOfMemory     = status.ReplicationOutOfMemory
+	ReplicationFailed          = status.ReplicationFailed
+	ReplicationUnknown         = status.ReplicationUnknown
+	TargetDataOK               = status.TargetDataOK
+	TargetDataMirroring        = status.TargetDataMirroring
+	TargetDataMirrorRequired   = status.TargetDataMirrorRequired
+	TargetDataRestoreRequired  = status.TargetDataRestoreRequired
+	TargetDataSnapshotReverted = status.TargetDataSnapshotReverted
+	TargetDataBusy             = status.TargetDataBusy
+	TargetDataNotLoaded        = status.TargetDataNotLoaded
+	TargetDataNotReady         = status.TargetDataNotReady
+	TargetDataUnknown          = status.TargetDataUnknown
+	TargetDataDisconnected     = status.TargetDataDisconnected
 )
-
-var conStateWords = []struct {
-	bit  int
-	word string
-}{
-	{ConStateActive, "Active"},
-	{ConStatePaused, "Paused"},
-	{ConStateScheduled, "Scheduled"},
-	{ConStateError, "Error"},
-}
 
 // FormatConState renders a conState with its words, as `dtrep job status`
-// shows it: "12 (Scheduled, Error)", "0 (None)". Bits the reference does not
-// define are shown rather than dropped, so a new engine state is visible.
-func FormatConState(v int) string {
-	if v == ConStateNone {
-		return "0 (None)"
-	}
-	var words []string
-	rest := v
-	for _, w := range conStateWords {
-		if v&w.bit != 0 {
-			words = append(words, w.word)
-			rest &^= w.bit
-		}
-	}
-	for rest != 0 {
-		b := 1 << bits.TrailingZeros(uint(rest))
-		words = append(words, fmt.Sprintf("bit %d", b))
-		rest &^= b
-	}
-	return fmt.Sprintf("%d (%s)", v, strings.Join(words, ", "))
-}
-
-// Status words of chapter 4, exactly as the reference writes them. The server
-// fills JobStatus with these; tests check them against the reference text.
-const (
-	TransmitActive    = "Active"
-	TransmitPaused    = "Paused"
-	TransmitScheduled = "Scheduled"
-	TransmitStopped   = "Stopped"
-	TransmitError     = "Error"
-	TransmitUnknown   = "Unknown"
-
-	MirrorCalculating     = "Calculating"
-	MirrorInProgress      = "In Progress"
-	MirrorWaiting         = "Waiting"
-	MirrorIdle            = "Idle"
-	MirrorPaused          = "Paused"
-	MirrorStopped         = "Stopped"
-	MirrorRemovingOrphans = "Removing Orphans"
-	MirrorVerifying       = "Verifying"
-	MirrorRestoring       = "Restoring"
-	MirrorUnknown         = "Unknown"
-
-	ReplicationReplicating = "Replicating"
-	ReplicationReady       = "Ready"
-	ReplicationPending     = "Pending"
-	ReplicationStopped     = "Stopped"
-	ReplicationOutOfMemory = "Out of Memory"
-	ReplicationFailed      = "Failed"
-	ReplicationUnknown     = "Unknown"
-
-	TargetDataOK               = "OK"
-	TargetDataMirroring        = "Mirroring"
-	TargetDataMirrorRequired   = "Mirror Required"
-	TargetDataRestoreRequired  = "Restore Required"
-	TargetDataSnapshotReverted = "Snapshot Reverted"
-	TargetDataBusy             = "Busy"
-	TargetDataNotLoaded        = "Not Loaded"
-	TargetDataNotReady         = "Not Ready"
-	TargetDataUnknown          = "Unknown"
-	// TargetDataDisconnected is what the reference shows for a target
-	// connection left without a job.
-	TargetDataDisconnected = "Disconnected"
-)
+// shows it: "12 (Scheduled, Error)", "0 (None)".
+func FormatConState(v int) string { return status.FormatConState(v) }
 
 // compressionNames are the levels of JobSpec.Compression.
 var compressionNames = []string{"Off", "Low", "Medium", "High"}

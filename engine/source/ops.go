@@ -3,15 +3,17 @@ package source
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/dtrep/dtrep/engine/status"
 )
 
 // Status words of chapter 4 beyond the mirror's own.
 const (
-	MirrorRemovingOrphans = "Removing Orphans"
-	MirrorVerifying       = "Verifying"
-	MirrorRestoring       = "Restoring"
+	MirrorRemovingOrphans = status.MirrorRemovingOrphans
+	MirrorVerifying       = status.MirrorVerifying
+	MirrorRestoring       = status.MirrorRestoring
 
-	DataRestoreRequired = "Restore Required"
+	DataRestoreRequired = status.TargetDataRestoreRequired
 )
 
 // opsState is what the operations beyond mirroring and replication keep on

@@ -6,12 +6,13 @@ import (
 
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/queue"
+	"github.com/dtrep/dtrep/engine/status"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
 // ReplOutOfMemory is the Replication Status while the queue, out of
 // replication memory, drops operations until the auto-disconnect frees it.
-const ReplOutOfMemory = "Out of Memory"
+const ReplOutOfMemory = status.ReplicationOutOfMemory
 
 // diskQueueState is what the connection keeps about its queue beyond the
 // queue itself.

@@ -4,43 +4,42 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/status"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
-// conState bit values (chapter 3): only Scheduled and Error combine.
+// conState bits and status words: engine/status holds them; the source
+// names them for its own use.
 const (
-	ConNone      = 0
-	ConActive    = 1
-	ConPaused    = 2
-	ConScheduled = 4
-	ConError     = 8
-)
+	ConNone      = status.ConNone
+	ConActive    = status.ConActive
+	ConPaused    = status.ConPaused
+	ConScheduled = status.ConScheduled
+	ConError     = status.ConError
 
-// Status words of chapter 4.
-const (
-	TransmitActive    = "Active"
-	TransmitPaused    = "Paused"
-	TransmitScheduled = "Scheduled"
-	TransmitStopped   = "Stopped"
-	TransmitError     = "Error"
+	TransmitActive    = status.TransmitActive
+	TransmitPaused    = status.TransmitPaused
+	TransmitScheduled = status.TransmitScheduled
+	TransmitStopped   = status.TransmitStopped
+	TransmitError     = status.TransmitError
 
-	MirrorCalculating = "Calculating"
-	MirrorInProgress  = "In Progress"
-	MirrorWaiting     = "Waiting"
-	MirrorIdle        = "Idle"
-	MirrorPausedWord  = "Paused"
-	MirrorStopped     = "Stopped"
+	MirrorCalculating = status.MirrorCalculating
+	MirrorInProgress  = status.MirrorInProgress
+	MirrorWaiting     = status.MirrorWaiting
+	MirrorIdle        = status.MirrorIdle
+	MirrorPausedWord  = status.MirrorPaused
+	MirrorStopped     = status.MirrorStopped
 
-	ReplReplicating = "Replicating"
-	ReplReady       = "Ready"
-	ReplPending     = "Pending"
-	ReplStopped     = "Stopped"
-	ReplFailed      = "Failed" // capture stopped: no changes reach the queue
+	ReplReplicating = status.ReplicationReplicating
+	ReplReady       = status.ReplicationReady
+	ReplPending     = status.ReplicationPending
+	ReplStopped     = status.ReplicationStopped
+	ReplFailed      = status.ReplicationFailed // capture stopped: no changes reach the queue
 
-	DataOK             = "OK"
-	DataMirroring      = "Mirroring"
-	DataMirrorRequired = "Mirror Required"
-	DataUnknown        = "Unknown"
+	DataOK             = status.TargetDataOK
+	DataMirroring      = status.TargetDataMirroring
+	DataMirrorRequired = status.TargetDataMirrorRequired
+	DataUnknown        = status.TargetDataUnknown
 )
 
 // Status is a connection's state as the service view shows it.

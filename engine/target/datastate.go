@@ -1,13 +1,16 @@
 package target
 
-import "github.com/dtrep/dtrep/engine/events"
+import (
+	"github.com/dtrep/dtrep/engine/events"
+	"github.com/dtrep/dtrep/engine/status"
+)
 
 // Target data states of chapter 4 that a session's entry shows (Restore
 // Required, kept per replication set, is in restore.go).
 const (
-	DataOK             = "OK"
-	DataMirroring      = "Mirroring"
-	DataMirrorRequired = "Mirror Required"
+	DataOK             = status.TargetDataOK
+	DataMirroring      = status.TargetDataMirroring
+	DataMirrorRequired = status.TargetDataMirrorRequired
 )
 
 // setDataState changes the session's Target data state, raising event 4065

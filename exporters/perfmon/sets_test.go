@@ -140,3 +140,27 @@ func TestNameGUID(t *testing.T) {
 		t.Errorf("little-endian round trip: %s became %s", g, back)
 	}
 }
+
+// TestGUIDsArePinned: the GUIDs are what machines register (lodctr) and
+// what consumers' saved counter lists resolve through; a change would leave
+// every installed manifest naming a provider that no longer exists. The
+// regeneration test alone would not catch it after an -update.
+func TestGUIDsArePinned(t *testing.T) {
+	want := map[string]string{
+		"provider":               "{A1CF3044-E86D-5434-BDEC-B6023B38CC63}",
+		"Double-Take Connection": "{2B58A3C3-5868-5144-A457-BFC2DF9C1600}",
+		"Double-Take Kernel":     "{7E4BFA40-9A09-50C0-8065-D95BE70ACCF0}",
+		"Double-Take Security":   "{9FC5305C-E3D9-58BC-9FDE-4A0F049EFE73}",
+		"Double-Take Source":     "{0719E6E2-B8F5-54EF-A18C-CD79C765B69B}",
+		"Double-Take Target":     "{8ED746AD-BFD4-5E62-8655-D9B4B19CA52C}",
+	}
+	got := map[string]string{"provider": ProviderGUID.String()}
+	for _, s := range testSets(t) {
+		got[s.Name] = s.GUID.String()
+	}
+	for name, g := range want {
+		if got[name] != g {
+			t.Errorf("%s: GUID %s, registered machines know %s", name, got[name], g)
+		}
+	}
+}

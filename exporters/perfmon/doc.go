@@ -9,9 +9,10 @@
 // and deltas for the two counters the reference counts "since the last
 // Performance Monitor refresh"), units (Kbytes counters in kilobytes,
 // percentages whole), IDs in the reference's order and GUIDs derived from
-// the names. The provider, the counters manifest (dtrep.man), the string
-// table embedded in dtrep.exe and the SCOM management packs' performance
-// rules all take them from there.
+// the names. The provider, the counters manifest (dtrep.man) and the
+// string table embedded in dtrep.exe take them from there, and so should
+// anything else that names the counters (SCOM performance rules: values in
+// the units Counter.Unit states).
 //
 // # The provider
 //

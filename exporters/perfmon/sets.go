@@ -102,8 +102,8 @@ var setHelp = map[catalog.Scope]string{
 // computed from the catalog: chapter 7's names and explanations, the
 // counter types and units, and stable IDs and GUIDs. Everything that names
 // dtrep's counters on Windows (the provider, its manifest and string
-// resources, the SCOM management packs' performance rules) takes them from
-// here. Sets are in the reference's order (alphabetical), counters too.
+// resources, SCOM performance rules) should take them from here. Sets are
+// in the reference's order (alphabetical), counters too.
 func CounterSets(cat *catalog.Catalog) ([]CounterSet, error) {
 	byObject := map[string]*CounterSet{}
 	for _, c := range cat.Counters {

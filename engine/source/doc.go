@@ -3,14 +3,26 @@
 // set to the target, and sends everything in order over one wire session,
 // reconnecting after the network or the target goes away.
 //
-// Files of the package, one concern each:
+// Start with connection.go: Connection holds the parts that each do one
+// job and Run drives a connection's life through them. Files of the
+// package, one concern each:
+//   - connection.go: a connection's life: connect, auto-disconnect,
+//     reconnect; the parts it holds
+//   - life.go: the goroutines a connection owns beyond a session; Run
+//     waits for them
+//   - session.go: one wire session (send loop, the wire.SourceHandler that
+//     receives, requests and replies)
+//   - transmit.go: what is sent and acknowledged, pause and resume, the
+//     frame size a bandwidth limit allows
 //   - build.go: reads the file system and queues the ops that make the
 //     target's copy of one path equal to the source's
-//   - replicate.go: capture records -> ops
-//   - mirror.go: full, difference and checksum mirrors
-//   - session.go: one wire session (send loop, receive loop, requests)
-//   - connection.go: a connection's life: connect, auto-disconnect, reconnect
-//   - status.go: the reference's status words for the connection
+//   - replicate.go: capture records -> ops; owns the capture and recovers
+//     from its failure
+//   - mirror.go: full, difference and checksum mirrors, and the slot they
+//     share with the activities below
+//   - status.go: the status words (from engine/status) and the Target data
+//     state the target is told
+//   - cause.go: the short causes event insertion strings give
 //
 // Operations beyond mirroring and replication share the mirror's slot (one
 // at a time; Mirror Status says which):
@@ -23,9 +35,9 @@
 //   - walk.go: the set walk and target queries these share
 //
 // And beside them:
-//   - tasks.go: in-band task commands queued in the stream
+//   - tasks.go: in-band task commands queued in the stream (taskBook)
 //   - schedule.go: bandwidth periods, transmission windows, recurring
-//     verification
+//     verification (schedState)
 //   - jobstate.go: the target's Restore Required flag
 //   - ops.go: the state all of these keep on a connection
 //

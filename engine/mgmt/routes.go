@@ -40,7 +40,7 @@ func (s *Server) routeTable() []route {
 		{http.MethodDelete, "/v1/view/connections/{id}", true, s.deleteConnection},
 		{http.MethodDelete, "/v1/view/sets/{name}", true, s.deleteReplicationSet},
 		{http.MethodGet, "/v1/logs", false, s.readLogs},
-	}, s.opsRoutes()...)
+	}, append(s.opsRoutes(), s.failoverRoutes()...)...)
 }
 
 // routes builds the mux. Methods are dispatched here rather than by

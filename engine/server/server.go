@@ -17,6 +17,7 @@ import (
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
+	"github.com/dtrep/dtrep/engine/failover"
 	"github.com/dtrep/dtrep/engine/settings"
 	"github.com/dtrep/dtrep/engine/source"
 	"github.com/dtrep/dtrep/engine/stats"
@@ -45,8 +46,9 @@ type Server struct {
 	secret   []byte
 	start    time.Time
 
-	ln     net.Listener
-	target *target.Module
+	ln       net.Listener
+	target   *target.Module
+	failover *failover.Manager
 
 	mu    sync.Mutex
 	jobs  map[string]*job
@@ -91,6 +93,9 @@ func New(opts Options) (*Server, error) {
 	s.target = target.New(target.Config{ServerName: name, Settings: opts.Settings, Hub: s.hub,
 		Stats: s.reg, DataPath: s.dataPath, Log: opts.Log,
 		Secret: func(wire.Hello) ([]byte, error) { return s.secret, nil }})
+	if s.failover, err = failover.NewManager(failoverHost{s}, s.hub, opts.Log, s.dataPath); err != nil {
+		return nil, err
+	}
 	s.bindKernel()
 	return s, nil
 }
@@ -194,6 +199,11 @@ func (s *Server) Serve(ctx context.Context) error {
 	go func() {
 		defer wg.Done()
 		terr = s.target.Serve(ctx, s.ln)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s.failover.Run(ctx)
 	}()
 
 	<-ctx.Done()

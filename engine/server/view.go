@@ -32,7 +32,8 @@ func (s *Server) View(context.Context) (view.View, error) {
 	k := s.reg.Kernel.Instance()
 	in := view.Input{Catalog: s.cat, ServerName: s.name, ProductVersion: ProductVersion(),
 		OperatingSystem: operatingSystem(), SourceRunning: k.Values["SourceState"] != 0,
-		TargetRunning: k.Values["TargetState"] != 0}
+		TargetRunning:   k.Values["TargetState"] != 0,
+		FailoverRunning: s.failover.Running()}
 
 	// Copy what the jobs hold under the lock; ask the connections for
 	// their status and counters after it, so no statistics callback ever

@@ -165,17 +165,3 @@ func TestFailoverCycle(t *testing.T) {
 		t.Errorf("events 6130 %d 6131 %d", mev[6130], mev[6131])
 	}
 }
-
-// managementEvents are p's management service log entries.
-func (p *proc) managementEvents(t *testing.T) []mgmt.LogEntry {
-	t.Helper()
-	c := p.client()
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	page, err := c.ReadLogs(ctx, mgmt.LogQuery{Service: mgmt.LogServiceManagement, Tail: -1})
-	if err != nil {
-		t.Fatalf("reading %s management logs: %v", p.name, err)
-	}
-	return page.Entries
-}

@@ -232,13 +232,25 @@ func (p *proc) dumpLog(t *testing.T) {
 // events returns the engine log's event IDs of p, oldest first.
 func (p *proc) events(t *testing.T) []mgmt.LogEntry {
 	t.Helper()
+	return p.logEntries(t, mgmt.LogServiceEngine)
+}
+
+// managementEvents are p's management service log entries.
+func (p *proc) managementEvents(t *testing.T) []mgmt.LogEntry {
+	t.Helper()
+	return p.logEntries(t, mgmt.LogServiceManagement)
+}
+
+// logEntries are the entries of one of p's logs.
+func (p *proc) logEntries(t *testing.T, service string) []mgmt.LogEntry {
+	t.Helper()
 	c := p.client()
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	page, err := c.ReadLogs(ctx, mgmt.LogQuery{Service: mgmt.LogServiceEngine, Tail: -1})
+	page, err := c.ReadLogs(ctx, mgmt.LogQuery{Service: service, Tail: -1})
 	if err != nil {
-		t.Fatalf("reading %s logs: %v", p.name, err)
+		t.Fatalf("reading %s %s logs: %v", p.name, service, err)
 	}
 	return page.Entries
 }

@@ -60,7 +60,7 @@ func serve(t *testing.T, extra map[string]string) *server {
 	s.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	all := map[string]string{"Port": strconv.Itoa(port), "DataPath": s.data, "LogDir": s.logDir,
 		"QJournalDir": filepath.Join(dir, "queue"), "ManagementSocket": s.socket,
-		"ConnectionSecret": string(secret), "PrometheusAddress": ""}
+		"ConnectionSecret": string(secret), "PrometheusAddress": "", "ConsoleAddress": ""}
 	for k, v := range extra {
 		all[k] = v
 	}

@@ -85,6 +85,7 @@ var baseSettings = map[string]string{
 	"AutoRemirrorRetry": "1",
 	"TGRetryLocked":     "1",
 	"PrometheusAddress": "",
+	"ConsoleAddress":    "",
 }
 
 func newProc(t *testing.T, name, netns string, settings map[string]string) *proc {

@@ -61,7 +61,7 @@ func TestTargetKilledMidStream(t *testing.T) {
 	port := freePort(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "target.yaml")
-	writeFile(t, cfg, []byte(fmt.Sprintf("Port: %d\nDataPath: %s\nConnectionSecret: test-secret\nManagementSocket: %s\n",
+	writeFile(t, cfg, []byte(fmt.Sprintf("Port: %d\nDataPath: %s\nConnectionSecret: test-secret\nManagementSocket: %s\nConsoleAddress: \"\"\n",
 		port, filepath.Join(dir, "data"), filepath.Join(dir, "target.sock"))), 0o600)
 	tp := &targetProcess{bin: bin, config: cfg}
 	tp.start(t)

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"syscall"
 
 	"github.com/dtrep/dtrep/engine/catalog"
@@ -13,7 +15,29 @@ import (
 	"github.com/dtrep/dtrep/exporters/prometheus"
 )
 
-func init() { exporterStarters = append(exporterStarters, startPrometheus) }
+func init() {
+	exporterStarters = append(exporterStarters, startPrometheus)
+	settings.RegisterCheck("PrometheusAddress", checkPrometheusAddress)
+}
+
+// checkPrometheusAddress is the rule serve applies to PrometheusAddress,
+// registered so that `option set` and a settings file refuse what serve
+// would: empty, or HOST:PORT with a numeric port.
+func checkPrometheusAddress(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		if n, perr := strconv.Atoi(port); perr != nil || n < 0 || n > 65535 {
+			err = fmt.Errorf("port %q is not a number from 0 to 65535", port)
+		}
+	}
+	if err != nil {
+		return catalog.Wrap(catalog.CodeInvalidParameter, err, "PrometheusAddress %q", addr)
+	}
+	return nil
+}
 
 // startPrometheus serves /metrics on PrometheusAddress (loopback by
 // default); empty disables it. A busy address is logged and the server runs
@@ -27,8 +51,8 @@ func startPrometheus(srv *server.Server, st settings.Reader) (func(context.Conte
 	if addr == "" {
 		return nil, nil
 	}
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return nil, catalog.Wrap(catalog.CodeInvalidParameter, err, "PrometheusAddress %q", addr)
+	if err := checkPrometheusAddress(addr); err != nil {
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

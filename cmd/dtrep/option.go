@@ -41,6 +41,9 @@ var (
 
 func init() {
 	optionGetCmd.Flags().StringVar(&optionFormat, "format", "table", "output format: table or json")
+	// Values may start with "-" (MirrorChunkSize -5 is a value to refuse,
+	// not a flag): flags end at the first setting name.
+	optionSetCmd.Flags().SetInterspersed(false)
 	optionCmd.AddCommand(optionGetCmd, optionSetCmd)
 	rootCmd.AddCommand(optionCmd)
 }

@@ -91,3 +91,30 @@ func TestOptionErrors(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+// `option set` refuses, before writing anything, every value `serve` would
+// refuse at start, and a negative number is a value, not a flag.
+func TestOptionSetRefusesWhatServeWould(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "dtrep.yaml")
+	const before = "MirrorChunkSize: 65536\n"
+	if err := os.WriteFile(cfg, []byte(before), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"PrometheusAddress", "not-an-address"},
+		{"PrometheusAddress", "127.0.0.1:http"},
+		{"MirrorChunkSize", "-5"},
+		{"AllowedTargetPaths", "relative/dir"},
+	} {
+		out, err := runDtrep(t, append([]string{"--config", cfg, "option", "set"}, args...)...)
+		if catalog.CodeOf(err) == 0 || strings.Contains(out+err.Error(), "unknown shorthand flag") {
+			t.Errorf("set %v: %v (%q), want a catalog error naming the value", args, err, out)
+		}
+		if got, _ := os.ReadFile(cfg); string(got) != before {
+			t.Fatalf("set %v wrote %q", args, got)
+		}
+	}
+	if _, err := runDtrep(t, "--config", cfg, "option", "set", "PrometheusAddress", "127.0.0.1:9999"); err != nil {
+		t.Fatalf("a valid address: %v", err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/engine/settings"
 )
 
 // Settings is what the rules read of a server's settings.
@@ -66,6 +67,18 @@ func ServerDirs(st Settings) map[string]string {
 // AllowedSetting is the dtrep setting that lists the directories sources
 // may replicate into on a target.
 const AllowedSetting = "AllowedTargetPaths"
+
+func init() {
+	settings.RegisterCheck(AllowedSetting, func(v string) error {
+		_, err := Allowed(fixedSetting{AllowedSetting: v})
+		return err
+	})
+}
+
+// fixedSetting reads one setting's candidate value.
+type fixedSetting map[string]string
+
+func (f fixedSetting) String(name string) string { return f[name] }
 
 // Allowed parses AllowedTargetPaths: absolute directories separated as in
 // PATH (":" on Linux, ";" on Windows). Empty means no restriction beyond

@@ -8,10 +8,6 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 )
 
-type fixed map[string]string
-
-func (f fixed) String(name string) string { return f[name] }
-
 func TestWithinAndOverlap(t *testing.T) {
 	cases := []struct {
 		p, dir string
@@ -45,7 +41,7 @@ func TestResolveAndCheckTarget(t *testing.T) {
 	if got := Resolve(filepath.Join(allowed, "out", "new", "deeper")); got != filepath.Join(realOutside, "new", "deeper") {
 		t.Fatalf("Resolve through a link: %s", got)
 	}
-	st := fixed{"DataPath": data, AllowedSetting: allowed + string(filepath.ListSeparator) + "/srv/other"}
+	st := fixedSetting{"DataPath": data, AllowedSetting: allowed + string(filepath.ListSeparator) + "/srv/other"}
 	for p, code := range map[string]int{
 		filepath.Join(allowed, "r"):        0,
 		filepath.Join(allowed, "out", "r"): catalog.CodeInvalidPath,
@@ -59,7 +55,7 @@ func TestResolveAndCheckTarget(t *testing.T) {
 			t.Errorf("CheckTarget(%s) = %d, want %d", p, got, code)
 		}
 	}
-	if err := CheckTarget(fixed{AllowedSetting: "relative/dir"}, "/x/y"); catalog.CodeOf(err) != catalog.CodeInvalidParameter {
+	if err := CheckTarget(fixedSetting{AllowedSetting: "relative/dir"}, "/x/y"); catalog.CodeOf(err) != catalog.CodeInvalidParameter {
 		t.Errorf("a relative AllowedTargetPaths entry: %v", err)
 	}
 }

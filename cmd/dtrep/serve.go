@@ -34,6 +34,10 @@ func init() {
 					slog.Warn("settings file not watched", "err", err)
 				}
 			}()
+			if a := st.String("ManagementAddress"); a != "" {
+				slog.Warn("ManagementAddress is set but remote management is not served yet: only ManagementSocket answers",
+					"ManagementAddress", a)
+			}
 			return runServer(ctx, server.Options{Settings: st}, st.String("ManagementSocket"))
 		},
 	})

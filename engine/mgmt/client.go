@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -151,6 +152,9 @@ func (c *Client) transportError(err error) error {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return catalog.Wrap(catalog.CodeServerNotResponding, err, "%s", c.where)
+	case errors.As(err, &op) && op.Op == "dial" && errors.Is(err, fs.ErrPermission):
+		// The server exists; the socket's bits keep this user out.
+		return catalog.Wrap(catalog.CodeInsufficientSecurity, err, "%s", c.where)
 	case errors.As(err, &op) && op.Op == "dial":
 		return catalog.Wrap(catalog.CodeServerNotFound, err, "%s", c.where)
 	}

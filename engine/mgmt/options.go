@@ -13,10 +13,14 @@ const (
 	DefaultMonitorGroup = "dtmon"
 )
 
-// DefaultSocketMode lets the owner (root) and the socket's group (the admin
-// group) connect. Peer credentials are checked on every connection anyway, so
-// a deployment that wants monitors to connect may widen it (0666).
-const DefaultSocketMode os.FileMode = 0o660
+// DefaultSocketMode lets every local user connect: the server decides each
+// request from the caller's kernel credentials (root and the admin group
+// may change, the monitor group may read, anyone else is refused with 138),
+// so members of either group reach it whatever group owns the file. A
+// deployment that wants the kernel to keep everyone else out as well may
+// narrow it (0660 and the admin group), at the cost of monitors; a caller
+// the bits keep out is told 138 too.
+const DefaultSocketMode os.FileMode = 0o666
 
 // Options tune a Server. The zero value is usable.
 type Options struct {

@@ -180,25 +180,38 @@ func TestStrangerRefused(t *testing.T) {
 	}
 }
 
-// With the default 0660 bits the kernel itself keeps strangers out.
-func TestSocketBitsKeepStrangersOut(t *testing.T) {
+// With the default bits members of the monitor group connect and read
+// (whatever group owns the file), strangers connect and are refused with
+// 138 by the server, and a caller that narrowed bits keep out is told 138
+// (access denied), not 109 (no server).
+func TestDefaultSocketLetsMonitorsIn(t *testing.T) {
 	requireRoot(t)
+	group, gid := tempGroup(t)
 	logins := &mgmttest.Logins{}
 	opts := openOptions()
 	opts.SocketMode = 0
+	opts.MonitorGroup = group
 	sock := mgmttest.ServeUnix(t, mgmttest.NewFake(), logins, opts)
 	fi, err := os.Stat(sock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o660 || fi.Mode()&os.ModeSocket == 0 {
-		t.Errorf("socket mode %v, want socket 0660", fi.Mode())
+	if fi.Mode().Perm() != mgmt.DefaultSocketMode || fi.Mode()&os.ModeSocket == 0 {
+		t.Errorf("socket mode %v, want socket %v", fi.Mode(), mgmt.DefaultSocketMode)
 	}
-	if codes := runAsNobody(t, sock, nil, false, "list"); codes["list"] != catalog.CodeServerNotFound {
-		t.Errorf("nobody through 0660 root:root got %v, want %d", codes, catalog.CodeServerNotFound)
+	if codes := runAsNobody(t, sock, []uint32{gid}, false, "list", "create:x"); codes["list"] != 0 ||
+		codes["create:x"] != catalog.CodeInsufficientSecurity {
+		t.Errorf("monitor through the default bits got %v, want list 0, create 138", codes)
 	}
-	if ok, failed := logins.Counts(); ok+failed != 0 {
-		t.Errorf("a connection the kernel refused was counted: %d, %d", ok, failed)
+	if codes := runAsNobody(t, sock, nil, false, "list"); codes["list"] != catalog.CodeInsufficientSecurity {
+		t.Errorf("stranger got %v, want %d", codes, catalog.CodeInsufficientSecurity)
+	}
+
+	narrow := openOptions()
+	narrow.SocketMode = 0o600
+	closed := mgmttest.ServeUnix(t, mgmttest.NewFake(), &mgmttest.Logins{}, narrow)
+	if codes := runAsNobody(t, closed, nil, false, "list"); codes["list"] != catalog.CodeInsufficientSecurity {
+		t.Errorf("nobody through 0600 bits got %v, want %d (access denied)", codes, catalog.CodeInsufficientSecurity)
 	}
 }
 

@@ -88,7 +88,7 @@ func prepareSocketPath(path string) error {
 }
 
 // chownToAdminGroup gives the socket to the admin group so its members can
-// connect through the 0660 bits. A missing group is normal (root-only use);
+// connect through narrowed (0660) bits. A missing group is normal (root-only use);
 // a failed chown is logged, not fatal: root can still connect.
 func (s *Server) chownToAdminGroup(path string) {
 	g, err := user.LookupGroup(s.opts.AdminGroup)

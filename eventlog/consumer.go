@@ -31,6 +31,9 @@ const (
 	maxRetry = 5 * time.Second
 	// DefaultBuffer is each writer's subscription buffer (events).
 	DefaultBuffer = 4096
+	// writeTimeout bounds one write: a receiver that stops reading turns
+	// into an error (and a retry) rather than a writer stuck forever.
+	writeTimeout = 5 * time.Second
 )
 
 // Consumer feeds each writer from a subscription of its own, so a stopped
@@ -49,6 +52,7 @@ type output struct {
 	sub     *events.Subscription
 	written atomic.Uint64
 	errs    atomic.Uint64
+	refused atomic.Uint64 // events the writer can never write
 	lost    atomic.Uint64 // events still unwritten when the consumer stopped
 	up      atomic.Bool   // the last write succeeded
 }
@@ -121,6 +125,11 @@ func (c *Consumer) feed(ctx context.Context, o *output) {
 				break
 			}
 			o.errs.Add(1)
+			if isUnwritable(err) {
+				o.refused.Add(1)
+				c.log.Warn("event log writer refused an event", "writer", o.w.Name(), "err", err)
+				break
+			}
 			_ = o.w.Close()
 			if o.up.Swap(false) {
 				c.log.Warn("event log writer failed; retrying, events wait in its buffer",
@@ -143,7 +152,8 @@ func (c *Consumer) feed(ctx context.Context, o *output) {
 type WriterStats struct {
 	Writer   string
 	Written  uint64 // events the receiver took
-	Errors   uint64 // failed attempts (each retried)
+	Errors   uint64 // failed attempts (each retried unless refused)
+	Refused  uint64 // events the writer can never write (not retried)
 	Dropped  uint64 // events the hub dropped because the writer's buffer was full
 	Lost     uint64 // events still waiting when the consumer stopped
 	Buffered int    // events waiting now
@@ -154,7 +164,7 @@ type WriterStats struct {
 func (c *Consumer) Stats() []WriterStats {
 	out := make([]WriterStats, len(c.outs))
 	for i, o := range c.outs {
-		out[i] = WriterStats{Writer: o.w.Name(), Written: o.written.Load(), Errors: o.errs.Load(),
+		out[i] = WriterStats{Writer: o.w.Name(), Written: o.written.Load(), Errors: o.errs.Load(), Refused: o.refused.Load(),
 			Dropped: o.sub.Dropped(), Lost: o.lost.Load(), Buffered: len(o.sub.C()), Up: o.up.Load()}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 )
 
 // needTool returns the path of a real peer the test runs; without it the
@@ -19,4 +20,16 @@ func needTool(t testing.TB, name string) string {
 		t.Skipf("%s not installed; run scripts/deps", name)
 	}
 	return p
+}
+
+// waitFor polls ok until it holds, failing the test after timeout.
+func waitFor(t testing.TB, timeout time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
@@ -115,6 +116,10 @@ func (w *JournalWriter) Write(ev events.Event) error {
 	}
 	w.buf.Reset()
 	w.encode(&w.buf, ev)
+	// A journald that stops reading (SIGSTOP, overload) fills the socket's
+	// queue and a datagram send then blocks: the deadline turns that into
+	// an error and a retry.
+	_ = w.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
 	_, err := w.conn.Write(w.buf.Bytes())
 	if errors.Is(err, syscall.EMSGSIZE) || errors.Is(err, syscall.ENOBUFS) {
 		err = sendMemfd(w.conn, w.buf.Bytes())

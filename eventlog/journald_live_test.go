@@ -26,10 +26,11 @@ import (
 type journald struct {
 	namespace string
 	socket    string
+	bin       string
 	cmd       *exec.Cmd
 }
 
-func startJournald(t *testing.T) *journald {
+func startJournald(t testing.TB) *journald {
 	t.Helper()
 	bin := "/lib/systemd/systemd-journald"
 	if _, err := os.Stat(bin); err != nil {
@@ -42,14 +43,9 @@ func startJournald(t *testing.T) *journald {
 		}
 		t.Skip("systemd-journald needs root")
 	}
-	j := &journald{namespace: fmt.Sprintf("dtreptest%d%d", os.Getpid(), time.Now().UnixNano()%1e6)}
+	j := &journald{namespace: fmt.Sprintf("dtreptest%d%d", os.Getpid(), time.Now().UnixNano()%1e6), bin: bin}
 	run := "/run/systemd/journal." + j.namespace
 	j.socket = filepath.Join(run, "socket")
-	j.cmd = exec.Command(bin, j.namespace)
-	j.cmd.Stdout, j.cmd.Stderr = io.Discard, io.Discard
-	if err := j.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
 		j.stop()
 		os.RemoveAll(run)
@@ -59,8 +55,20 @@ func startJournald(t *testing.T) *journald {
 			os.RemoveAll(d)
 		}
 	})
-	waitFor(t, 10*time.Second, "journald socket", func() bool { return JournalAvailable(j.socket) })
+	j.start(t)
 	return j
+}
+
+// start runs journald for the namespace and waits for its socket.
+func (j *journald) start(t testing.TB) {
+	t.Helper()
+	os.Remove(j.socket)
+	j.cmd = exec.Command(j.bin, j.namespace)
+	j.cmd.Stdout, j.cmd.Stderr = io.Discard, io.Discard
+	if err := j.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "journald socket", func() bool { return JournalAvailable(j.socket) })
 }
 
 // stop ends journald (by its PID) and waits for it.
@@ -72,7 +80,7 @@ func (j *journald) stop() {
 }
 
 // query returns the namespace's entries matching the journalctl matches.
-func (j *journald) query(t *testing.T, matches ...string) []map[string]any {
+func (j *journald) query(t testing.TB, matches ...string) []map[string]any {
 	t.Helper()
 	args := append([]string{"--namespace=" + j.namespace, "-o", "json", "--no-pager"}, matches...)
 	out, err := exec.Command("journalctl", args...).Output()
@@ -98,7 +106,7 @@ func (j *journald) query(t *testing.T, matches ...string) []map[string]any {
 }
 
 // waitQuery polls until ok accepts the entries.
-func (j *journald) waitQuery(t *testing.T, ok func([]map[string]any) bool, matches ...string) []map[string]any {
+func (j *journald) waitQuery(t testing.TB, ok func([]map[string]any) bool, matches ...string) []map[string]any {
 	t.Helper()
 	var recs []map[string]any
 	waitFor(t, 30*time.Second, fmt.Sprintf("journal entries %v", matches), func() bool {
@@ -108,19 +116,8 @@ func (j *journald) waitQuery(t *testing.T, ok func([]map[string]any) bool, match
 	return recs
 }
 
-func waitFor(t testing.TB, timeout time.Duration, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // runConsumer runs a consumer for eng until the test ends.
-func runConsumer(t *testing.T, eng exporters.Engine, routes []Route, size int) *Consumer {
+func runConsumer(t testing.TB, eng exporters.Engine, routes []Route, size int) *Consumer {
 	t.Helper()
 	c := NewConsumer(eng, routes, size, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -190,7 +187,7 @@ func TestJournaldReplicatingPair(t *testing.T) {
 // catalog from /var/lib/systemd/catalog only, so it runs in a mount
 // namespace of its own where that directory is the test's: nothing on the
 // machine changes.
-func journalExplain(t *testing.T, j *journald, match string) string {
+func journalExplain(t testing.TB, j *journald, match string) string {
 	t.Helper()
 	needTool(t, "unshare")
 	root := t.TempDir()

@@ -16,7 +16,7 @@ import (
 
 // startPairWith starts a replicating pair and runs attach on each server
 // before it serves, so consumers see the servers' first events.
-func startPairWith(t *testing.T, attach func(eng exporters.Engine)) *servertest.Pair {
+func startPairWith(t testing.TB, attach func(eng exporters.Engine)) *servertest.Pair {
 	t.Helper()
 	return servertest.StartPair(t, servertest.Config{Prepare: func(src, tgt *server.Server) {
 		attach(src)
@@ -24,7 +24,7 @@ func startPairWith(t *testing.T, attach func(eng exporters.Engine)) *servertest.
 	}})
 }
 
-func writeFiles(t *testing.T, dir string, n int) {
+func writeFiles(t testing.TB, dir string, n int) {
 	t.Helper()
 	for i := range n {
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%03d", i)), []byte(strings.Repeat("x", 4096)), 0o644); err != nil {

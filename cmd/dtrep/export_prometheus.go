@@ -13,6 +13,7 @@ import (
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/settings"
 	"github.com/dtrep/dtrep/exporters/prometheus"
+	prom "github.com/prometheus/client_golang/prometheus"
 )
 
 func init() {
@@ -63,7 +64,7 @@ func startPrometheus(srv *server.Server, st settings.Reader) (func(context.Conte
 		}
 		return nil, catalog.Wrap(catalog.CodeInvalidParameter, err, "PrometheusAddress %q", addr)
 	}
-	exp, err := prometheus.New(srv, prometheus.Options{Log: slog.Default()})
+	exp, err := prometheus.New(srv, prometheus.Options{Log: slog.Default(), Extra: []prom.Collector{metricsOf(srv)}})
 	if err != nil {
 		ln.Close()
 		return nil, err

@@ -31,6 +31,9 @@ type Options struct {
 	ConnectionStatuses func(context.Context) ([]ConnectionStatus, error)
 	TargetEntries      func(context.Context) ([]TargetEntry, error)
 	HubStats           func() events.HubStats
+	// Extra collectors are served beside the dtrep collector: other
+	// exporters' own counters (the event log writers').
+	Extra []prom.Collector
 }
 
 // Exporter serves one engine's metrics.
@@ -68,8 +71,9 @@ func New(eng exporters.Engine, opts Options) (*Exporter, error) {
 	c.version, c.revision = buildLabels()
 
 	reg := prom.NewRegistry()
-	for _, col := range []prom.Collector{c, collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
+	cols := append([]prom.Collector{c, collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})}, opts.Extra...)
+	for _, col := range cols {
 		if err := reg.Register(col); err != nil {
 			return nil, fmt.Errorf("prometheus exporter: %w", err)
 		}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dtrep/dtrep/engine/server"
+	"github.com/dtrep/dtrep/engine/settings"
+)
+
+// The event log writers the settings turn on publish their counters on the
+// server's /metrics, whichever exporter starts first.
+func TestEventlogCountersOnMetrics(t *testing.T) {
+	addr := freeAddr(t)
+	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := settings.Overlay{Base: base, Over: map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test",
+		"PrometheusAddress": addr, "JournaldEnabled": "off", "SyslogAddress": "tcp://" + freeAddr(t)}}
+	srv, err := server.New(server.Options{Settings: st, Name: "eventlog-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var runs []func(context.Context) error
+	for _, start := range []exporterStarter{startPrometheus, startEventlog} {
+		run, err := start(srv, st)
+		if err != nil || run == nil {
+			t.Fatalf("starter: run %v, err %v", run != nil, err)
+		}
+		runs = append(runs, run)
+	}
+	done := make(chan error, len(runs))
+	for _, run := range runs {
+		go func() { done <- run(ctx) }()
+	}
+	defer func() {
+		cancel()
+		for range runs {
+			if err := <-done; err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`dtrep_eventlog_events_written_total{writer="syslog"} 0`,
+		`dtrep_eventlog_events_dropped_total{writer="syslog"} 0`, `dtrep_eventlog_writer_up{writer="syslog"} 1`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(string(body), `writer="journald"`) {
+		t.Error("journald switched off but on /metrics")
+	}
+}

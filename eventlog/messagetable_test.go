@@ -48,7 +48,13 @@ func TestMessageDLLReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dll := files[MessageDLLFile]
+	checkMessageDLL(t, files[MessageDLLFile])
+}
+
+// checkMessageDLL reads a message DLL back with debug/pe and winres and
+// checks every event's text under its identifier.
+func checkMessageDLL(t *testing.T, dll []byte) {
+	t.Helper()
 	f, err := pe.NewFile(bytes.NewReader(dll))
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +74,13 @@ func TestMessageDLLReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, _ := WindowsEvents(catalog.Must())
+	evs, err := WindowsEvents(catalog.Must())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != len(evs) {
+		t.Errorf("%d messages for %d events", len(msgs), len(evs))
+	}
 	for _, e := range evs {
 		if msgs[e.MessageID] != e.Message+"\r\n" {
 			t.Errorf("%s resolves to %q", e.Triple(), msgs[e.MessageID])

@@ -124,9 +124,13 @@ func TestWineRendersEveryEvent(t *testing.T) {
 	if !strings.Contains(installed, MessageDLLName) || !strings.Contains(installed, "source RepKap in the System log") {
 		t.Fatalf("eventlog install said:\n%s", installed)
 	}
-	if _, err := os.Stat(filepath.Join(dir, MessageDLLName)); err != nil {
+	// The Windows build carries the message file: the DLL it wrote
+	// beside itself resolves every event of every source.
+	dll, err := os.ReadFile(filepath.Join(dir, MessageDLLName))
+	if err != nil {
 		t.Fatalf("message file not beside dtrep.exe: %v", err)
 	}
+	checkMessageDLL(t, dll)
 
 	evs, err := WindowsEvents(catalog.Must())
 	if err != nil {

@@ -31,6 +31,8 @@ const (
 	maxRetry = 5 * time.Second
 	// DefaultBuffer is each writer's subscription buffer (events).
 	DefaultBuffer = 4096
+	// drainTimeout bounds the last writes when the consumer stops.
+	drainTimeout = 2 * time.Second
 	// writeTimeout bounds one write: a receiver that stops reading turns
 	// into an error (and a retry) rather than a writer stuck forever.
 	writeTimeout = 5 * time.Second
@@ -111,7 +113,7 @@ func (c *Consumer) feed(ctx context.Context, o *output) {
 		select {
 		case ev = <-o.sub.C():
 		case <-ctx.Done():
-			o.lost.Add(uint64(len(o.sub.C())))
+			c.drain(o)
 			return
 		}
 		for {
@@ -146,6 +148,27 @@ func (c *Consumer) feed(ctx context.Context, o *output) {
 			pause = min(2*pause, maxRetry)
 		}
 	}
+}
+
+// drain writes what is still buffered when the consumer stops (a server
+// raises its stop events just before), each event once and for at most
+// drainTimeout; whatever fails or does not fit is counted as lost.
+func (c *Consumer) drain(o *output) {
+	deadline := time.Now().Add(drainTimeout)
+	for time.Now().Before(deadline) {
+		select {
+		case ev := <-o.sub.C():
+			if err := o.w.Write(ev); err != nil {
+				o.errs.Add(1)
+				o.lost.Add(1 + uint64(len(o.sub.C())))
+				return
+			}
+			o.written.Add(1)
+		default:
+			return
+		}
+	}
+	o.lost.Add(uint64(len(o.sub.C())))
 }
 
 // WriterStats are one writer's counters.

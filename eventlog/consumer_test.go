@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -102,5 +103,24 @@ func TestParseLevels(t *testing.T) {
 	}
 	if _, err := ParseLevels("Error,Critical"); err == nil || !strings.Contains(err.Error(), "Critical") {
 		t.Fatalf("unknown level: %v", err)
+	}
+}
+
+// Events raised just before the consumer stops (a server's stop events)
+// are still written.
+func TestConsumerDrainsOnStop(t *testing.T) {
+	eng := newHubEngine()
+	w := &memWriter{name: "mem"}
+	c := NewConsumer(eng, []Route{{Writer: w, Levels: AllLevels}}, 64, quietLog())
+	for i := range 10 {
+		eng.hub.Raise(events.SourceEngine, 2, events.Context{}, strconv.Itoa(i))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := c.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := c.Stats()[0]; w.count() != 10 || st.Written != 10 || st.Lost != 0 {
+		t.Fatalf("written %d, stats %+v", w.count(), st)
 	}
 }

@@ -5,77 +5,27 @@ package eventlog
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/winetest"
 )
 
-// wine runs Windows programs in a prefix of the test's own.
-type wine struct {
-	bin, server, prefix string
-}
-
-// newWine makes a prefix where Go programs start: Go (1.22 and later)
-// needs ProcessPrng from bcryptprimitives.dll, which wine 8.0 lacks, so a
-// forwarder DLL built with binutils sends it to RtlGenRandom
-// (advapi32.SystemFunction036, the same contract: fill a buffer with
-// random bytes, return nonzero).
-func newWine(t *testing.T) *wine {
+// runWine runs a Windows program in the prefix, in its own directory,
+// and returns its standard output.
+func runWine(t *testing.T, p *winetest.Prefix, exe string, args ...string) []byte {
 	t.Helper()
-	w := &wine{bin: "/usr/lib/wine/wine64", server: "/usr/lib/wine/wineserver64", prefix: filepath.Join(t.TempDir(), "prefix")}
-	if _, err := os.Stat(w.bin); err != nil {
-		w.bin = needTool(t, "wine64")
-		w.server = needTool(t, "wineserver")
-	}
-	dlltool := needTool(t, "x86_64-w64-mingw32-dlltool")
-	ld := needTool(t, "x86_64-w64-mingw32-ld")
-	t.Cleanup(func() { _ = w.command("", w.server, "-k").Run() })
-	if out, err := w.command("", w.bin, "wineboot", "--init").CombinedOutput(); err != nil {
-		t.Fatalf("wineboot: %v\n%s", err, out)
-	}
-	dir := t.TempDir()
-	def := "LIBRARY bcryptprimitives.dll\nEXPORTS\nProcessPrng = advapi32.SystemFunction036\n"
-	if err := os.WriteFile(filepath.Join(dir, "fwd.def"), []byte(def), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range [][]string{
-		{dlltool, "--def", "fwd.def", "--output-exp", "fwd.exp", "--dllname", "bcryptprimitives.dll"},
-		{ld, "-shared", "--no-seh", "-e", "0", "-o", "bcryptprimitives.dll", "fwd.exp"},
-	} {
-		cmd := exec.Command(c[0], c[1:]...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%v: %v\n%s", c, err, out)
-		}
-	}
-	fwd, err := os.ReadFile(filepath.Join(dir, "bcryptprimitives.dll"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(w.prefix, "drive_c/windows/system32/bcryptprimitives.dll"), fwd, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return w
-}
-
-func (w *wine) command(dir, name string, args ...string) *exec.Cmd {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "WINEPREFIX="+w.prefix, "WINEDEBUG=-all", "WINEDLLOVERRIDES=bcryptprimitives=n")
-	return cmd
-}
-
-// run runs a Windows program and returns its standard output.
-func (w *wine) run(t *testing.T, exe string, args ...string) []byte {
-	t.Helper()
-	cmd := w.command(filepath.Dir(exe), w.bin, append([]string{exe}, args...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), winetest.Timeout)
+	defer cancel()
+	cmd := p.Command(ctx, exe, args...)
+	cmd.Dir = filepath.Dir(exe)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -83,18 +33,6 @@ func (w *wine) run(t *testing.T, exe string, args ...string) []byte {
 		t.Fatalf("wine %s %v: %v\n%s\n%s", filepath.Base(exe), args, err, out, stderr.Bytes())
 	}
 	return out
-}
-
-// buildWindows builds a package of this module for Windows into dir.
-func buildWindows(t *testing.T, dir, pkg, name string) string {
-	t.Helper()
-	exe := filepath.Join(dir, name)
-	cmd := exec.Command("go", "build", "-o", exe, pkg)
-	cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building %s for Windows: %v\n%s", pkg, err, out)
-	}
-	return exe
 }
 
 // formatMessage is what FormatMessageW makes of a stored message: %1..%n
@@ -116,11 +54,11 @@ func formatMessage(template string, args []string) string {
 // source's message file there, as Event Viewer does, renders every event of
 // every source with FormatMessageW to the catalog's template filled in.
 func TestWineRendersEveryEvent(t *testing.T) {
-	w := newWine(t)
-	dir := t.TempDir()
-	dtrep := buildWindows(t, dir, "github.com/dtrep/dtrep/cmd/dtrep", "dtrep.exe")
-	render := buildWindows(t, dir, "github.com/dtrep/dtrep/eventlog/internal/winrender", "winrender.exe")
-	installed := string(w.run(t, dtrep, "eventlog", "install"))
+	w := winetest.NewPrefix(t)
+	dtrep := winetest.BuildExe(t, "../cmd/dtrep", "dtrep.exe")
+	render := winetest.BuildExe(t, "internal/winrender", "winrender.exe")
+	dir := filepath.Dir(dtrep)
+	installed := string(runWine(t, w, dtrep, "eventlog", "install"))
 	if !strings.Contains(installed, MessageDLLName) || !strings.Contains(installed, "source RepKap in the System log") {
 		t.Fatalf("eventlog install said:\n%s", installed)
 	}
@@ -155,11 +93,11 @@ func TestWineRendersEveryEvent(t *testing.T) {
 		want[fmt.Sprintf("%s/%08X", e.Source, e.MessageID)] = formatMessage(e.Message, args)
 	}
 	b, _ := json.Marshal(cases)
-	casesFile := filepath.Join(dir, "cases.json")
+	casesFile := filepath.Join(filepath.Dir(render), "cases.json")
 	if err := os.WriteFile(casesFile, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := w.run(t, render, "cases.json")
+	out := runWine(t, w, render, "cases.json")
 	seen := 0
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -184,7 +122,7 @@ func TestWineRendersEveryEvent(t *testing.T) {
 	if seen != len(evs) {
 		t.Fatalf("winrender answered %d of %d events", seen, len(evs))
 	}
-	removed := string(w.run(t, dtrep, "eventlog", "uninstall"))
+	removed := string(runWine(t, w, dtrep, "eventlog", "uninstall"))
 	if !strings.Contains(removed, "source Double-Take removed from the Application log") {
 		t.Errorf("eventlog uninstall said:\n%s", removed)
 	}

@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/renameio/v2"
+	"github.com/google/renameio/v2/maybe"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
@@ -311,7 +311,9 @@ func (m *Manager) saveLocked() error {
 	if err := os.MkdirAll(filepath.Dir(m.path), 0o700); err != nil {
 		return fmt.Errorf("failover: %w", err)
 	}
-	if err := renameio.WriteFile(m.path, b, 0o600); err != nil {
+	// Atomic replacement where the platform has it (renameio's WriteFile
+	// exists on Unix only); Windows gets a plain write, so it builds.
+	if err := maybe.WriteFile(m.path, b, 0o600); err != nil {
 		return fmt.Errorf("failover: %w", err)
 	}
 	return nil

@@ -79,7 +79,9 @@ func TestMirrorStopOnSlowLinkIsPromptAndTruthful(t *testing.T) {
 	p.CreateJob(t, "j", func(s *mgmt.JobSpec) { s.BandwidthKbps = 400 })
 	w.next(4019)
 	p.WaitStatus(t, "j", wait, func(st mgmt.JobStatus) bool {
-		return st.MirrorStatus == "In Progress" && st.Counters["conOpsInAckQueue"] > 0
+		// Waiting: everything is queued and the mirror waits for its acknowledgements.
+		running := st.MirrorStatus == "In Progress" || st.MirrorStatus == "Waiting"
+		return running && st.Counters["conOpsInAckQueue"] > 0
 	})
 	start := time.Now()
 	if err := p.Src.StopMirror(context.Background(), "j"); err != nil {

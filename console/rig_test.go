@@ -83,7 +83,7 @@ func startNode(t testing.TB, c nodeConfig) *node {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := api.ServeTCP(ctx, n.mgmtAddr, nil, targetToken); err != nil && ctx.Err() == nil {
+			if err := api.ServeTCP(ctx, n.mgmtAddr, nil, mgmt.Tokens{Admin: targetToken}); err != nil && ctx.Err() == nil {
 				t.Errorf("management TCP: %v", err)
 			}
 		}()

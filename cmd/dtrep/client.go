@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
@@ -14,9 +13,10 @@ import (
 
 // Where the management commands find the server.
 const (
-	socketEnv     = "DTREP_SOCKET"
-	tokenEnv      = "DTREP_TOKEN"
-	systemSocket  = "/run/dtrep/dtrep.sock"
+	socketEnv     = mgmt.SocketEnv
+	tokenEnv      = mgmt.TokenEnv
+	caEnv         = mgmt.CAFileEnv
+	systemSocket  = mgmt.SystemSocket
 	commandBudget = 2 * time.Minute // one management command, connection included
 )
 
@@ -24,6 +24,7 @@ var (
 	socketFlag string
 	serverFlag string
 	tokenFlag  string
+	caFlag     string
 )
 
 func init() {
@@ -33,24 +34,17 @@ func init() {
 	pf.StringVar(&serverFlag, "server", "",
 		"management URL of a TCP listener (https://HOST:PORT, or http:// on loopback); replaces --socket")
 	pf.StringVar(&tokenFlag, "token", "", "bearer token for --server (default $"+tokenEnv+", which keeps it out of ps)")
+	pf.StringVar(&caFlag, "cacert", "",
+		"PEM certificates that sign --server's certificate, instead of the system roots (default $"+caEnv+")")
 }
 
-// socketPath is --socket, else $DTREP_SOCKET, else the system socket for
-// root and the per-user runtime directory for everyone else (the system
-// socket again when there is no runtime directory).
+// socketPath is --socket, else where every client looks by default
+// (mgmt.DefaultSocket).
 func socketPath() string {
 	if socketFlag != "" {
 		return socketFlag
 	}
-	if s := os.Getenv(socketEnv); s != "" {
-		return s
-	}
-	if os.Geteuid() != 0 {
-		if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
-			return filepath.Join(dir, "dtrep", "dtrep.sock")
-		}
-	}
-	return systemSocket
+	return mgmt.DefaultSocket()
 }
 
 // managementClient opens the client the global flags select.
@@ -65,7 +59,15 @@ func managementClient() (*mgmt.Client, error) {
 	if token == "" {
 		return nil, catalog.Err(catalog.CodeInvalidParameter, "--server needs --token or $%s", tokenEnv)
 	}
-	return mgmt.NewTCPClient(serverFlag, token, nil)
+	ca := caFlag
+	if ca == "" {
+		ca = os.Getenv(caEnv)
+	}
+	tlsConfig, err := mgmt.CAConfig(ca)
+	if err != nil {
+		return nil, err
+	}
+	return mgmt.NewTCPClient(serverFlag, token, tlsConfig)
 }
 
 // withManager runs fn against the selected server within the command budget.

@@ -117,7 +117,7 @@ func TestServerFlag(t *testing.T) {
 	srv := mgmt.NewServer(fake, logins, mgmt.Options{Listening: func(_ string, a net.Addr) { addrc <- a }})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.ServeTCP(ctx, "127.0.0.1:0", nil, "tok") }()
+	go func() { done <- srv.ServeTCP(ctx, "127.0.0.1:0", nil, mgmt.Tokens{Admin: "tok"}) }()
 	defer func() { cancel(); <-done }()
 	url := "http://" + (<-addrc).String()
 

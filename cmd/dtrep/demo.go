@@ -72,7 +72,7 @@ func runDemo(ctx context.Context, dir string, out interface{ Write([]byte) (int,
 	errc := make(chan error, 2)
 	go func() {
 		errc <- runServer(ctx, server.Options{Settings: targetSet, Name: "demo-target", Listener: ln},
-			filepath.Join(dir, "target.sock"))
+			filepath.Join(dir, "target.sock"), nil)
 	}()
 	srcLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -80,7 +80,7 @@ func runDemo(ctx context.Context, dir string, out interface{ Write([]byte) (int,
 	}
 	sock := filepath.Join(dir, "source.sock")
 	go func() {
-		errc <- runServer(ctx, server.Options{Settings: sourceSet, Name: "demo-source", Listener: srcLn}, sock)
+		errc <- runServer(ctx, server.Options{Settings: sourceSet, Name: "demo-source", Listener: srcLn}, sock, nil)
 	}()
 
 	// Create and start the job through the management API, as a user would.

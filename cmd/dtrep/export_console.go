@@ -34,27 +34,11 @@ func startConsole(srv *server.Server, st settings.Reader) (func(context.Context)
 	if addr == "" {
 		return nil, nil
 	}
-	host, _, err := net.SplitHostPort(addr)
+	tlsConfig, loopback, err := listenerTLS(st, "ConsoleAddress", "ConsoleTLSCertificate", "ConsoleTLSKey")
 	if err != nil {
-		return nil, catalog.Wrap(catalog.CodeInvalidParameter, err, "ConsoleAddress %q", addr)
+		return nil, err
 	}
-	loopback := isLoopback(host)
-	cert, key := st.String("ConsoleTLSCertificate"), st.String("ConsoleTLSKey")
 	admin, monitor := st.String("ConsoleAdminToken"), st.String("ConsoleMonitorToken")
-	var tlsConfig *tls.Config
-	switch {
-	case (cert == "") != (key == ""):
-		return nil, catalog.Err(catalog.CodeInvalidParameter, "ConsoleTLSCertificate and ConsoleTLSKey go together")
-	case cert != "":
-		pair, err := tls.LoadX509KeyPair(cert, key)
-		if err != nil {
-			return nil, catalog.Wrap(catalog.CodeInvalidParameter, err, "console TLS certificate")
-		}
-		tlsConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
-	case !loopback:
-		return nil, catalog.Err(catalog.CodeInvalidParameter,
-			"ConsoleAddress %q is not loopback: set ConsoleTLSCertificate and ConsoleTLSKey", addr)
-	}
 	dataPath := st.String("DataPath")
 	if admin == "" && monitor == "" {
 		if !loopback {
@@ -85,14 +69,6 @@ func startConsole(srv *server.Server, st settings.Reader) (func(context.Context)
 	}
 	slog.Info("console", "server", srv.ServerName(), "url", scheme+"://"+ln.Addr().String()+"/")
 	return func(ctx context.Context) error { return c.Serve(ctx, ln) }, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // consoleToken reads the generated admin token, or writes a new one only

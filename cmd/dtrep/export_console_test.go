@@ -2,25 +2,17 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/internal/testcert"
 )
 
 func consoleTestServer(t *testing.T, over map[string]string) (*server.Server, settings.Reader) {
@@ -41,43 +33,11 @@ func consoleTestServer(t *testing.T, over map[string]string) (*server.Server, se
 	return srv, st
 }
 
-// selfSigned writes a certificate for 127.0.0.1 and its key.
-func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "console"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool = x509.NewCertPool()
-	pool.AddCert(cert)
-	return certFile, keyFile, pool
-}
-
 // TestConsoleRefusesAnOpenAddress: off loopback the console needs TLS and
 // a token; the server does not start without them.
 func TestConsoleRefusesAnOpenAddress(t *testing.T) {
-	cert, key, _ := selfSigned(t)
+	c := testcert.New(t)
+	cert, key := c.CertFile, c.KeyFile
 	for _, c := range []struct {
 		name string
 		over map[string]string
@@ -127,7 +87,8 @@ func TestConsoleGeneratesALoopbackToken(t *testing.T) {
 // TestConsoleOverTLS serves the console over HTTPS: the login cookie is
 // Secure.
 func TestConsoleOverTLS(t *testing.T) {
-	cert, key, pool := selfSigned(t)
+	c := testcert.New(t)
+	cert, key, pool := c.CertFile, c.KeyFile, c.Pool
 	addr := freeAddr(t)
 	srv, st := consoleTestServer(t, map[string]string{"ConsoleAddress": addr, "ConsoleTLSCertificate": cert,
 		"ConsoleTLSKey": key, "ConsoleAdminToken": "tls-admin-token"})

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
-	"strconv"
 	"syscall"
 
 	"github.com/dtrep/dtrep/engine/catalog"
@@ -23,22 +21,8 @@ func init() {
 
 // checkPrometheusAddress is the rule serve applies to PrometheusAddress,
 // registered so that `option set` and a settings file refuse what serve
-// would: empty, or HOST:PORT with a numeric port.
-func checkPrometheusAddress(addr string) error {
-	if addr == "" {
-		return nil
-	}
-	_, port, err := net.SplitHostPort(addr)
-	if err == nil {
-		if n, perr := strconv.Atoi(port); perr != nil || n < 0 || n > 65535 {
-			err = fmt.Errorf("port %q is not a number from 0 to 65535", port)
-		}
-	}
-	if err != nil {
-		return catalog.Wrap(catalog.CodeInvalidParameter, err, "PrometheusAddress %q", addr)
-	}
-	return nil
-}
+// would.
+func checkPrometheusAddress(addr string) error { return checkAddress("PrometheusAddress", addr) }
 
 // startPrometheus serves /metrics on PrometheusAddress (loopback by
 // default); empty disables it. A busy address is logged and the server runs

@@ -105,6 +105,8 @@ func TestOptionSetRefusesWhatServeWould(t *testing.T) {
 		{"PrometheusAddress", "127.0.0.1:http"},
 		{"MirrorChunkSize", "-5"},
 		{"AllowedTargetPaths", "relative/dir"},
+		{"ManagementAddress", "no-port"},
+		{"ConsoleAddress", "127.0.0.1:99999"},
 	} {
 		out, err := runDtrep(t, append([]string{"--config", cfg, "option", "set"}, args...)...)
 		if catalog.CodeOf(err) == 0 || strings.Contains(out+err.Error(), "unknown shorthand flag") {

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -12,12 +14,17 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server"
+	"github.com/dtrep/dtrep/engine/settings"
 	"github.com/spf13/cobra"
 )
 
 func init() {
+	for _, name := range []string{"ManagementAddress", "ConsoleAddress"} {
+		settings.RegisterCheck(name, func(v string) error { return checkAddress(name, v) })
+	}
 	rootCmd.AddCommand(&cobra.Command{
 		Use:   "serve",
 		Short: "Run a dtrep server (source and target modules, management API)",
@@ -34,24 +41,25 @@ func init() {
 					slog.Warn("settings file not watched", "err", err)
 				}
 			}()
-			if a := st.String("ManagementAddress"); a != "" {
-				slog.Warn("ManagementAddress is set but remote management is not served yet: only ManagementSocket answers",
-					"ManagementAddress", a)
+			remote, err := remoteManagement(st)
+			if err != nil {
+				return err
 			}
-			return runServer(ctx, server.Options{Settings: st}, st.String("ManagementSocket"))
+			return runServer(ctx, server.Options{Settings: st}, st.String("ManagementSocket"), remote)
 		},
 	})
 }
 
-// runServer runs a server and its management socket until ctx ends.
-func runServer(ctx context.Context, opts server.Options, socket string) error {
+// runServer runs a server, its management socket and, when remote is not
+// nil, its management TCP listener until ctx ends.
+func runServer(ctx context.Context, opts server.Options, socket string, remote *remoteListener) error {
 	srv, err := server.New(opts)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errc := make(chan error, 2+len(exporterStarters))
+	errc := make(chan error, 3+len(exporterStarters))
 	// Exporters run under their own context, cancelled only after the
 	// server stopped, so they can still deliver its last events (kernel
 	// stopped) before the process exits.
@@ -79,11 +87,20 @@ func runServer(ctx context.Context, opts server.Options, socket string) error {
 		served <- err
 		errc <- err
 	}()
+	api := mgmt.NewServer(srv, srv, mgmt.Options{Log: slog.Default(), Listening: func(network string, a net.Addr) {
+		slog.Info("management API", "server", srv.ServerName(), "network", network, "address", a.String())
+	}})
+	if remote != nil {
+		go func() {
+			if err := api.ServeTCP(ctx, remote.addr, remote.tls, remote.tokens); err != nil && ctx.Err() == nil {
+				errc <- fmt.Errorf("ManagementAddress %s: %w", remote.addr, err)
+			}
+		}()
+	}
 	if socket != "" {
 		if err := os.MkdirAll(filepath.Dir(socket), 0o755); err != nil {
 			return fmt.Errorf("management socket: %w", err)
 		}
-		api := mgmt.NewServer(srv, srv, mgmt.Options{Log: slog.Default()})
 		go func() {
 			if err := api.ServeUnix(ctx, socket); err != nil && ctx.Err() == nil {
 				errc <- fmt.Errorf("management socket %s: %w", socket, err)
@@ -114,3 +131,44 @@ func waitTimeout(wg *sync.WaitGroup, d time.Duration) {
 	case <-time.After(d):
 	}
 }
+
+// remoteListener is what the management TCP listener serves with.
+type remoteListener struct {
+	addr   string
+	tls    *tls.Config
+	tokens mgmt.Tokens
+}
+
+// remoteManagement reads ManagementAddress and its companions; nil when the
+// address is empty. A missing token, or an address off loopback without TLS,
+// stops the server at start with the setting named, rather than serving
+// commands to anyone or sending tokens in clear.
+func remoteManagement(st settings.Reader) (*remoteListener, error) {
+	addr := st.String("ManagementAddress")
+	if addr == "" {
+		return nil, nil
+	}
+	cfg, _, err := listenerTLS(st, "ManagementAddress", "ManagementTLSCertificate", "ManagementTLSKey")
+	if err != nil {
+		return nil, err
+	}
+	tokens := mgmt.Tokens{Admin: st.String("ManagementToken"), Monitor: st.String("ManagementMonitorToken")}
+	switch {
+	case tokens.Admin == "" && tokens.Monitor == "":
+		return nil, catalog.Err(catalog.CodeInvalidParameter,
+			"ManagementAddress %q is set: set ManagementToken (or ManagementMonitorToken), e.g. through $%s", addr,
+			settings.EnvName("ManagementToken"))
+	case tokens.Admin == tokens.Monitor:
+		return nil, catalog.Err(catalog.CodeInvalidParameter, "ManagementToken and ManagementMonitorToken must differ")
+	}
+	for name, tok := range map[string]string{"ManagementToken": tokens.Admin, "ManagementMonitorToken": tokens.Monitor} {
+		if tok != "" && len(tok) < minTokenLen {
+			slog.Warn("management token is short: use 16 characters or more", "setting", name)
+		}
+	}
+	return &remoteListener{addr: addr, tls: cfg, tokens: tokens}, nil
+}
+
+// minTokenLen is the length under which serve warns about a token, as it
+// does about a short ConnectionSecret.
+const minTokenLen = 16

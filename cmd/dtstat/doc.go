@@ -11,5 +11,6 @@
 //
 // Live statistics come from the local server's management socket
 // ($DTREP_SOCKET, else the default socket), or with -Server from a
-// server's management TCP listener (https, token in $DTREP_TOKEN).
+// server's management TCP listener (https, token in $DTREP_TOKEN, the CA of
+// a private certificate in $DTREP_CACERT).
 package main

@@ -144,7 +144,11 @@ var newSource = func(o options) (statsSource, func(), error) {
 	if token == "" {
 		return nil, nil, catalog.Err(catalog.CodeInvalidParameter, "-Server needs the management token in $%s", mgmt.TokenEnv)
 	}
-	c, err := mgmt.NewTCPClient("https://"+o.server, token, nil)
+	tlsConfig, err := mgmt.CAConfig(os.Getenv(mgmt.CAFileEnv))
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := mgmt.NewTCPClient("https://"+o.server, token, tlsConfig)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -49,6 +49,15 @@ type server struct {
 // until its management socket answers. It is killed when the test ends.
 func serve(t *testing.T, extra map[string]string) *server {
 	t.Helper()
+	s := start(t, extra)
+	s.waitReady(t)
+	return s
+}
+
+// start starts `dtrep serve` with the test settings plus extra and returns
+// at once. It is killed when the test ends.
+func start(t *testing.T, extra map[string]string) *server {
+	t.Helper()
 	bin, err := dtrepbin.Build()
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +105,13 @@ func serve(t *testing.T, extra map[string]string) *server {
 			t.Logf("dtrep serve output:\n%s", tail(string(out), 4000))
 		}
 	})
+	return s
+}
+
+// waitReady waits until the server's management socket and replication
+// port answer, failing the test if the server exits first.
+func (s *server) waitReady(t *testing.T) {
+	t.Helper()
 	c := mgmt.NewClient(s.socket)
 	defer c.Close()
 	deadline := time.Now().Add(30 * time.Second)
@@ -122,7 +138,7 @@ func serve(t *testing.T, extra map[string]string) *server {
 		nc, err := net.DialTimeout("tcp", s.addr, time.Second)
 		if err == nil {
 			nc.Close()
-			return s
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("replication port not open: %v", err)

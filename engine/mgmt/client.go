@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -76,6 +78,25 @@ func NewTCPClient(rawURL, token string, tlsConfig *tls.Config) (*Client, error) 
 		tr.TLSClientConfig = tlsConfig.Clone()
 	}
 	return &Client{base: u, hc: newHTTPClient(tr), token: token, where: u.Redacted()}, nil
+}
+
+// CAConfig is the TLS configuration of a client that trusts the PEM
+// certificates in caFile instead of the system roots (a listener with a
+// private or self-signed certificate); an empty caFile keeps the system
+// roots.
+func CAConfig(caFile string) (*tls.Config, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, catalog.Wrap(catalog.CodeInvalidParameter, err, "CA certificate file")
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, catalog.Err(catalog.CodeInvalidParameter, "CA certificate file %s holds no PEM certificate", caFile)
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
 }
 
 // newHTTPClient never follows redirects: the API does not send them, and

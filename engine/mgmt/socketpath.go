@@ -12,6 +12,7 @@ import (
 const (
 	SocketEnv    = "DTREP_SOCKET"
 	TokenEnv     = "DTREP_TOKEN"
+	CAFileEnv    = "DTREP_CACERT" // PEM roots that sign a TCP listener's certificate
 	SystemSocket = "/run/dtrep/dtrep.sock"
 )
 

@@ -2,24 +2,22 @@ package mgmt_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"net"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/mgmt/mgmttest"
+	"github.com/dtrep/dtrep/internal/testcert"
 )
 
-const testToken = "correct horse battery staple"
+const (
+	testToken        = "correct horse battery staple"
+	testMonitorToken = "read only, never writes"
+)
 
 // serveTCP serves a Fake on a loopback port and returns its address.
 func serveTCP(t *testing.T, tlsConfig *tls.Config) (string, *mgmttest.Fake, *mgmttest.Logins) {
@@ -29,7 +27,9 @@ func serveTCP(t *testing.T, tlsConfig *tls.Config) (string, *mgmttest.Fake, *mgm
 	srv := mgmt.NewServer(fake, logins, mgmt.Options{Listening: func(_ string, a net.Addr) { addrc <- a }})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.ServeTCP(ctx, "127.0.0.1:0", tlsConfig, testToken) }()
+	go func() {
+		done <- srv.ServeTCP(ctx, "127.0.0.1:0", tlsConfig, mgmt.Tokens{Admin: testToken, Monitor: testMonitorToken})
+	}()
 	var addr net.Addr
 	select {
 	case addr = <-addrc:
@@ -101,6 +101,25 @@ func TestTCPToken(t *testing.T) {
 	}
 }
 
+func TestTCPMonitorToken(t *testing.T) {
+	addr, fake, logins := serveTCP(t, nil)
+	ctx := context.Background()
+	mon := tcpClient(t, "http://"+addr, testMonitorToken, nil)
+	if _, err := mon.ListJobs(ctx); err != nil {
+		t.Fatalf("monitor token cannot read: %v", err)
+	}
+	err := mon.CreateJob(ctx, mgmt.JobSpec{Name: "a", SourcePath: "/s", Target: "h:1", TargetPath: "/t"})
+	if catalog.CodeOf(err) != catalog.CodeInsufficientSecurity {
+		t.Fatalf("monitor token changed the server: %v, want 138", err)
+	}
+	if calls := fake.Calls(); len(calls) != 1 || calls[0] != "ListJobs" {
+		t.Errorf("calls reaching the Manager: %q, want the read only", calls)
+	}
+	if ok, failed := logins.Counts(); ok != 1 || failed != 0 {
+		t.Errorf("logins %d ok, %d failed; want 1, 0 (a refused change is not a refused login)", ok, failed)
+	}
+}
+
 func TestTCPRefusesToStart(t *testing.T) {
 	srv := mgmt.NewServer(mgmttest.NewFake(), nil, mgmt.Options{})
 	for _, c := range []struct{ addr, token string }{
@@ -109,10 +128,14 @@ func TestTCPRefusesToStart(t *testing.T) {
 		{"192.0.2.1:0", testToken}, // not loopback
 		{"127.0.0.1:0", ""},        // no token
 	} {
-		err := srv.ServeTCP(context.Background(), c.addr, nil, c.token)
+		err := srv.ServeTCP(context.Background(), c.addr, nil, mgmt.Tokens{Admin: c.token})
 		if catalog.CodeOf(err) != catalog.CodeInvalidParameter {
 			t.Errorf("ServeTCP(%q, token %q) = %v, want code 101", c.addr, c.token, err)
 		}
+	}
+	err := srv.ServeTCP(context.Background(), "127.0.0.1:0", nil, mgmt.Tokens{Admin: testToken, Monitor: testToken})
+	if catalog.CodeOf(err) != catalog.CodeInvalidParameter {
+		t.Errorf("ServeTCP with equal admin and monitor tokens = %v, want code 101", err)
 	}
 }
 
@@ -130,7 +153,8 @@ func TestTCPClientRefusesClearTextTokens(t *testing.T) {
 }
 
 func TestTCPWithTLS(t *testing.T) {
-	cert, pool := selfSigned(t)
+	tc := testcert.New(t)
+	cert, pool := tc.TLS, tc.Pool
 	addr, _, logins := serveTCP(t, &tls.Config{Certificates: []tls.Certificate{cert}})
 	c := tcpClient(t, "https://"+addr, testToken, &tls.Config{RootCAs: pool})
 	if err := c.PauseTarget(context.Background()); err != nil {
@@ -144,33 +168,4 @@ func TestTCPWithTLS(t *testing.T) {
 	if ok, failed := logins.Counts(); ok != 1 || failed != 0 {
 		t.Errorf("logins %d ok, %d failed; want 1, 0", ok, failed)
 	}
-}
-
-// selfSigned makes a certificate for 127.0.0.1 and a pool that trusts it.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "dtrep test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }

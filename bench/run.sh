@@ -1,101 +1,295 @@
 #!/usr/bin/env bash
-# Times dtrep against its baselines in one run, on this machine, and prints
-# the ratios the project's targets are stated in:
-#   - initial mirror of SMALL_FILES x 4 KiB files   vs rsync (daemon, loopback)   target <= 0.50
-#   - initial mirror of one BIG_MB MiB file          vs cp -a (throughput ratio)   target >= 0.80
-#   - difference mirror after 1% of 1 MiB blocks     vs rsync --inplace (daemon)   target <= 0.60
-#   - replication lag p50/p99 at 1,000 writes/s      write on source -> durable     target p99 <= 50 ms
-# Every run starts from the same page-cache state (source read once before).
-# Usage: bench/run.sh   (env: BENCH_DIR, SMALL_FILES, BIG_MB, LAG_SECONDS, ONLY=small|big|diff|lag)
+# Times dtrep against its baselines on this machine and prints, per workload,
+# the medians of RUNS runs and the median ratio with its min..max. dtrep and
+# its baseline alternate within each run (the first of the pair alternates
+# too), so load that comes and goes falls on both. A replica is done when it
+# is durable: every baseline is timed up to a `sync -f` of its target file
+# system, as dtrep's time includes its own durable commit (the target's
+# acknowledgement).
+#
+# Rows (ONLY=a,b,... picks some; the default is all but million):
+#   small      initial mirror, SMALL_FILES x 4 KiB     vs rsync daemon + sync   target <= 0.50
+#   big        initial mirror, one BIG_MB MiB file     vs cp -a + sync          target >= 0.80 (throughput)
+#   diff       difference mirror, 1% of 1 MiB blocks   vs rsync --inplace + sync target <= 0.20
+#   lag        write on source -> durable on target at 1,000 and 10,000 writes/s
+#                                                     target p99 <= 20 ms / <= 50 ms
+#   exporters  initial mirror of EXP_FILES files with every exporter on (Prometheus scraped
+#              and SNMP walked every second, Elasticsearch, event log writers) vs all off
+#                                                     target >= 0.97 (throughput)
+#   scrape     Prometheus scrape at 1,000 / 10,000 connections (go test -bench)  target <= 50 ms at 1,000
+#   es         events/s delivered to the Elasticsearch bulk API of VictoriaLogs  target >= 50,000/s
+#   snmp       walk of the 1,000-row connection table through snmpd vs snmpd's own hrSWRunTable
+#   million    MILLION_FILES files in MILLION_FILES/10 directories: mirror vs rsync + sync,
+#              peak RSS per file (source and target in one process)   target <= 0.50, RSS <= 300 B/file
+#
+# Env: RUNS (3), BENCH_DIR, SMALL_FILES (2000; the issue's size is 20000), BIG_MB (256; 2048),
+#      LAG_SECONDS (3), EXP_FILES (2000), MILLION_FILES (1000000), ONLY.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 W=${BENCH_DIR:-/tmp/dtrep-bench}
-SMALL=${SMALL_FILES:-20000}
-BIG_MB=${BIG_MB:-2048}
-LAG_SECONDS=${LAG_SECONDS:-10}
-ONLY=${ONLY:-}
+RUNS=${RUNS:-3}
+SMALL=${SMALL_FILES:-2000}
+BIG_MB=${BIG_MB:-256}
+LAG_SECONDS=${LAG_SECONDS:-3}
+EXP_FILES=${EXP_FILES:-2000}
+MILLION=${MILLION_FILES:-1000000}
+ONLY=${ONLY:-small,big,diff,lag,exporters,scrape,es,snmp}
 mkdir -p "$W"
-command -v rsync >/dev/null || { echo "bench: rsync is needed (scripts/deps installs it)" >&2; exit 1; }
+for tool in rsync python3; do
+  command -v $tool >/dev/null || { echo "bench: $tool is needed (scripts/deps installs it)" >&2; exit 1; }
+done
 go build -o "$W/dtbench" ./bench/dtbench
 
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
 now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc -l; }
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
+elapsed() { awk -v a="$(now)" -v b="$1" 'BEGIN {printf "%.4f\n", a - b}'; }
 warm() { find "$1" -type f -exec cat {} + >/dev/null; }
 fresh() { rm -rf "$@"; mkdir -p "$@"; }
+# stats FILE: "median min max" of the numbers in FILE, one a line.
+stats() { sort -g "$1" | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; print f(m), f(v[1]), f(v[NR])}
+  function f(x) { return (x >= 1000 || x <= -1000) ? sprintf("%.0f", x) : sprintf("%.3g", x) }'; }
+median() { read -r m _ < <(stats "$1"); echo "$m"; }
+# row NAME DT_FILE BASE_LABEL BASE_FILE RATIO_FILE TARGET
+row() {
+  local r lo hi; read -r r lo hi < <(stats "$5")
+  printf '%-46s %9ss  %-26s %9ss  %6s [%s..%s]  %s\n' "$1" "$(median "$2")" "$3" "$(median "$4")" "$r" "$lo" "$hi" "$6"
+}
+# pair DT_CMD BASE_CMD RUN: runs both in alternating order and appends their
+# times (seconds on stdout) to $W/dt.t and $W/base.t.
+pair() {
+  if (($3 % 2)); then
+    eval "$2" >>"$W/base.t"; eval "$1" >>"$W/dt.t"
+  else
+    eval "$1" >>"$W/dt.t"; eval "$2" >>"$W/base.t"
+  fi
+}
+reset_times() { : >"$W/dt.t"; : >"$W/base.t"; : >"$W/ratio.t"; }
+# ratios slower|faster: per-run dt/base (lower is better) or base/dt (throughput).
+ratios() {
+  paste "$W/dt.t" "$W/base.t" | awk -v k="$1" '{print (k == "slower") ? $1 / $2 : $2 / $1}' >"$W/ratio.t"
+}
+
+# dtmirror SRC DST: seconds from job start to the mirror durable on the target.
+dtmirror() {
+  rm -rf "$W/work"
+  "$W/dtbench" -scenario mirror -src "$1" -dst "$2" -work "$W/work" "${@:3}" | awk '{print $2}'
+}
+timed() { # timed CMD...: seconds CMD took
+  local t; t=$(now); "$@" >/dev/null; elapsed "$t"
+}
+rsync_to() { rsync -a "${@:3}" "$1" "rsync://127.0.0.1:$PORT/bench/$2/" && sync -f "$W/rs/$2"; }
+cp_to() { cp -a "$1" "$2" && sync -f "$2"; }
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
 
 # rsync daemon on loopback, writing under $W/rs.
-PORT=$((20000 + RANDOM % 20000))
-cat >"$W/rsyncd.conf" <<CONF
+start_rsyncd() {
+  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat >"$W/rsyncd.conf" <<CONF
 use chroot = false
-uid = root
-gid = root
+uid = $(id -u)
+gid = $(id -g)
 [bench]
 path = $W/rs
 read only = false
 CONF
-mkdir -p "$W/rs"
-rsync --daemon --no-detach --config="$W/rsyncd.conf" --port=$PORT --address=127.0.0.1 &
-RSYNCD=$!
-trap 'kill $RSYNCD 2>/dev/null || true' EXIT
-sleep 0.5
+  mkdir -p "$W/rs"
+  rsync --daemon --no-detach --config="$W/rsyncd.conf" --port="$PORT" --address=127.0.0.1 &
+  PIDS+=($!)
+  for _ in $(seq 50); do rsync "rsync://127.0.0.1:$PORT/" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "bench: rsync daemon did not start" >&2; exit 1
+}
+if want small || want diff || want million; then start_rsyncd; fi
 
-dtmirror() { # src dst
-  rm -rf "$W/work"
-  "$W/dtbench" -scenario mirror -src "$1" -dst "$2" -work "$W/work" | awk '{print $2}'
+printf '%-46s %10s  %-26s %10s  %-20s %s\n' workload dtrep baseline base "ratio [min..max]" target
+echo "# RUNS=$RUNS, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+make_small() { # make_small DIR N DIRS
+  [ -f "$1/.done" ] && return
+  fresh "$1"
+  python3 - "$1" "$2" "$3" <<'PY'
+import os, sys
+root, n, dirs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for d in range(dirs):
+    os.makedirs(os.path.join(root, "d%d" % d), exist_ok=True)
+for i in range(n):
+    with open(os.path.join(root, "d%d" % (i % dirs), "f%d" % i), "wb") as f:
+        f.write(os.urandom(4096))
+PY
+  touch "$1/.done"
 }
 
-printf '%-44s %10s %-22s %10s %7s %s\n' workload dtrep baseline base ratio target
-
-if [ -z "$ONLY" ] || [ "$ONLY" = small ]; then
-  if [ ! -f "$W/small/.done" ]; then
-    fresh "$W/small"
-    for ((i = 0; i < SMALL; i++)); do
-      d="$W/small/d$((i % 100))"; [ -d "$d" ] || mkdir -p "$d"
-      head -c 4096 /dev/urandom >"$d/f$i"
-    done
-    touch "$W/small/.done"
-  fi
-  warm "$W/small"
-  fresh "$W/rs/small"; t=$(now); rsync -a "$W/small/" "rsync://127.0.0.1:$PORT/bench/small/"; base=$(elapsed "$t")
-  fresh "$W/dt-small"; warm "$W/small"; dt=$(dtmirror "$W/small" "$W/dt-small/replica")
-  printf '%-44s %9.2fs %-22s %9.2fs %7s %s\n' "initial mirror, $SMALL x 4 KiB files" "$dt" "rsync daemon" "$base" "$(ratio "$dt" "$base")" "<= 0.50"
-fi
-
-if [ -z "$ONLY" ] || [ "$ONLY" = big ] || [ "$ONLY" = diff ]; then
-  if [ ! -f "$W/big/.done" ]; then
-    fresh "$W/big"
-    head -c $((BIG_MB << 20)) /dev/urandom >"$W/big/big.bin"
-    touch "$W/big/.done"
-  fi
-fi
-
-if [ -z "$ONLY" ] || [ "$ONLY" = big ]; then
-  warm "$W/big"
-  fresh "$W/cp"; t=$(now); cp -a "$W/big/big.bin" "$W/cp/"; sync -f "$W/cp/big.bin"; base=$(elapsed "$t")
-  fresh "$W/dt-big"; warm "$W/big"; dt=$(dtmirror "$W/big" "$W/dt-big/replica")
-  printf '%-44s %9.2fs %-22s %9.2fs %7s %s\n' "initial mirror, one $BIG_MB MiB file" "$dt" "cp -a (+sync)" "$base" "$(ratio "$base" "$dt")" ">= 0.80 (throughput)"
-fi
-
-if [ -z "$ONLY" ] || [ "$ONLY" = diff ]; then
-  # Both replicas start as exact copies; then 1% of the 1 MiB blocks change.
-  fresh "$W/dt-diff/replica" "$W/rs/diff"
-  cp -a "$W/big/big.bin" "$W/dt-diff/replica/"; cp -a "$W/big/big.bin" "$W/rs/diff/"
-  cp -a "$W/big/big.bin" "$W/big/changed.tmp"
-  blocks=$((BIG_MB / 100)); [ "$blocks" -ge 1 ] || blocks=1
-  for ((k = 0; k < blocks; k++)); do
-    dd if=/dev/urandom of="$W/big/changed.tmp" bs=1M count=1 seek=$(((k * 7919) % BIG_MB)) conv=notrunc status=none
+if want small; then
+  make_small "$W/small-$SMALL" "$SMALL" 100
+  reset_times
+  for ((r = 0; r < RUNS; r++)); do
+    fresh "$W/rs/small" "$W/dt-small"; warm "$W/small-$SMALL"
+    pair "dtmirror $W/small-$SMALL $W/dt-small/replica" "timed rsync_to $W/small-$SMALL/ small" $r
   done
-  mkdir -p "$W/diffsrc"; mv "$W/big/changed.tmp" "$W/diffsrc/big.bin"
-  warm "$W/diffsrc"
-  t=$(now); rsync -a --inplace "$W/diffsrc/" "rsync://127.0.0.1:$PORT/bench/diff/"; base=$(elapsed "$t")
-  warm "$W/diffsrc"; dt=$(dtmirror "$W/diffsrc" "$W/dt-diff/replica")
-  printf '%-44s %9.2fs %-22s %9.2fs %7s %s\n' "difference mirror, $blocks of $BIG_MB 1 MiB blocks" "$dt" "rsync --inplace" "$base" "$(ratio "$dt" "$base")" "<= 0.60"
-  rm -rf "$W/diffsrc"
+  ratios slower
+  row "initial mirror, $SMALL x 4 KiB files" "$W/dt.t" "rsync daemon + sync" "$W/base.t" "$W/ratio.t" "<= 0.50"
 fi
 
-if [ -z "$ONLY" ] || [ "$ONLY" = lag ]; then
-  fresh "$W/lag/src"; rm -rf "$W/lag/dst" "$W/work"
-  read -r _ _ p50 _ p99 _ max _ n < <("$W/dtbench" -scenario lag -src "$W/lag/src" -dst "$W/lag/dst" -work "$W/work" -seconds "$LAG_SECONDS")
-  printf '%-44s %-40s %s\n' "replication lag at 1,000 writes/s ($n)" "p50 ${p50} ms  p99 ${p99} ms  max ${max} ms" "p99 <= 50 ms"
+if want big || want diff; then
+  if [ ! -f "$W/big-$BIG_MB/.done" ]; then
+    fresh "$W/big-$BIG_MB"
+    head -c $((BIG_MB << 20)) /dev/urandom >"$W/big-$BIG_MB/big.bin"
+    touch "$W/big-$BIG_MB/.done"
+  fi
+fi
+
+if want big; then
+  reset_times
+  for ((r = 0; r < RUNS; r++)); do
+    fresh "$W/cp" "$W/dt-big"; warm "$W/big-$BIG_MB"
+    pair "dtmirror $W/big-$BIG_MB $W/dt-big/replica" "timed cp_to $W/big-$BIG_MB/big.bin $W/cp/" $r
+  done
+  ratios faster
+  row "initial mirror, one $BIG_MB MiB file" "$W/dt.t" "cp -a + sync" "$W/base.t" "$W/ratio.t" ">= 0.80 (throughput)"
+fi
+
+if want diff; then
+  # The source differs from the replica in 1% of its 1 MiB blocks; before
+  # each run both replicas are made exact copies of the old file again.
+  blocks=$((BIG_MB / 100)); [ "$blocks" -ge 1 ] || blocks=1
+  fresh "$W/diffsrc"
+  cp -a "$W/big-$BIG_MB/big.bin" "$W/diffsrc/big.bin"
+  for ((k = 0; k < blocks; k++)); do
+    dd if=/dev/urandom of="$W/diffsrc/big.bin" bs=1M count=1 seek=$(((k * 7919) % BIG_MB)) conv=notrunc status=none
+  done
+  reset_times
+  for ((r = 0; r < RUNS; r++)); do
+    fresh "$W/dt-diff/replica" "$W/rs/diff"
+    cp -a "$W/big-$BIG_MB/big.bin" "$W/dt-diff/replica/"; cp -a "$W/big-$BIG_MB/big.bin" "$W/rs/diff/"
+    sync -f "$W/rs/diff"; warm "$W/diffsrc"
+    pair "dtmirror $W/diffsrc $W/dt-diff/replica" "timed rsync_to $W/diffsrc/ diff --inplace" $r
+  done
+  ratios slower
+  row "difference mirror, $blocks of $BIG_MB 1 MiB blocks" "$W/dt.t" "rsync --inplace + sync" "$W/base.t" "$W/ratio.t" "<= 0.20"
+fi
+
+if want lag; then
+  for rate in 1000 10000; do
+    : >"$W/p50.t"; : >"$W/p99.t"
+    for ((r = 0; r < RUNS; r++)); do
+      fresh "$W/lag/src"; rm -rf "$W/lag/dst" "$W/work"
+      read -r _ _ p50 _ p99 _ _ _ n < <("$W/dtbench" -scenario lag -rate $rate -src "$W/lag/src" -dst "$W/lag/dst" \
+        -work "$W/work" -seconds "$LAG_SECONDS")
+      echo "$p50" >>"$W/p50.t"; echo "$p99" >>"$W/p99.t"
+    done
+    target="<= 20 ms"; [ $rate = 10000 ] && target="<= 50 ms"
+    read -r m lo hi < <(stats "$W/p99.t")
+    printf '%-46s p50 %s ms, p99 %s ms [%s..%s]%22s p99 %s\n' "lag to durable at $rate writes/s ($n writes)" \
+      "$(median "$W/p50.t")" "$m" "$lo" "$hi" "" "$target"
+  done
+fi
+
+# start_vl: VictoriaLogs (scripts/deps builds .bin/victoria-logs) on a free port; sets VL.
+start_vl() {
+  local bin="$ROOT/.bin/victoria-logs" port
+  [ -x "$bin" ] || { echo "bench: $bin is missing (scripts/deps builds it)" >&2; exit 1; }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  fresh "$W/vl"
+  "$bin" -httpListenAddr=127.0.0.1:$port -storageDataPath="$W/vl" -retentionPeriod=100y -loggerLevel=WARN \
+    >"$W/vl.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  VL="http://127.0.0.1:$port/insert/elasticsearch"
+}
+# start_snmpd: net-snmp's agent as AgentX master on loopback; sets AGENTX and SNMPADDR.
+start_snmpd() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  fresh "$W/snmpd/persist"
+  cat >"$W/snmpd/snmpd.conf" <<CONF
+agentAddress udp:127.0.0.1:$port
+rocommunity public 127.0.0.1
+master agentx
+agentXSocket unix:$W/snmpd/agentx.sock
+agentXPerms 0660 0770
+agentXTimeout 1
+agentXRetries 1
+CONF
+  SNMP_PERSISTENT_DIR="$W/snmpd/persist" MIBS= snmpd -f -C -c "$W/snmpd/snmpd.conf" -Lf "$W/snmpd/snmpd.log" &
+  PIDS+=($!)
+  for _ in $(seq 100); do [ -S "$W/snmpd/agentx.sock" ] && break; sleep 0.1; done
+  AGENTX="unix:$W/snmpd/agentx.sock"
+  SNMPADDR="127.0.0.1:$port"
+}
+
+if want exporters; then
+  command -v snmpd >/dev/null || { echo "bench: snmpd is needed (scripts/deps installs it)" >&2; exit 1; }
+  start_vl; start_snmpd
+  make_small "$W/small-$EXP_FILES" "$EXP_FILES" 100
+  reset_times
+  for ((r = 0; r < RUNS; r++)); do
+    fresh "$W/dt-exp"; warm "$W/small-$EXP_FILES"
+    pair "dtmirror $W/small-$EXP_FILES $W/dt-exp/replica -exporters -es $VL -agentx $AGENTX -snmp $SNMPADDR" \
+      "dtmirror $W/small-$EXP_FILES $W/dt-exp/replica" $r
+  done
+  ratios faster
+  row "mirror of $EXP_FILES files, exporters on vs off" "$W/dt.t" "all exporters off" "$W/base.t" "$W/ratio.t" ">= 0.97 (throughput)"
+fi
+
+# gobench PKG BENCH: runs a benchmark RUNS times (-count) into $W/gobench.out;
+# metric NAME [SUB]: that metric's values, one a line, of the sub-benchmark SUB.
+gobench() {
+  go test -run '^$' -bench "$2" -count "$RUNS" -benchtime "${BENCHTIME:-1x}" "$1" >"$W/gobench.out" 2>&1 ||
+    { cat "$W/gobench.out" >&2; exit 1; }
+}
+metric() {
+  awk -v m="$1" -v sub_="${2:-}" '/^Benchmark/ && (sub_ == "" || index($1, sub_)) {for (i = 2; i < NF; i++) if ($(i+1) == m) print $i}' \
+    "$W/gobench.out"
+}
+
+if want scrape; then
+  BENCHTIME=${SCRAPE_BENCHTIME:-3x} gobench ./exporters/prometheus '^BenchmarkScrape$'
+  for c in 1000 10000; do
+    metric ns/op "connections=$c-" | awk '{print $1 / 1e6}' >"$W/v.t"
+    metric allocs/op "connections=$c-" >"$W/a.t"
+    metric samples/scrape "connections=$c-" >"$W/s.t"
+    read -r m lo hi < <(stats "$W/v.t")
+    target=""; [ $c = 1000 ] && target="<= 50 ms"
+    printf '%-46s %s ms [%s..%s], %s allocs, %s samples%6s %s\n' "Prometheus scrape, $c connections" "$m" "$lo" "$hi" \
+      "$(median "$W/a.t")" "$(median "$W/s.t")" "" "$target"
+  done
+fi
+
+if want es; then
+  BENCHTIME=20000x gobench ./exporters/elasticsearch '^BenchmarkDeliveryToVictoriaLogs$'
+  metric events/s >"$W/v.t"
+  read -r m lo hi < <(stats "$W/v.t")
+  printf '%-46s %s events/s [%s..%s]%24s %s\n' "events to the Elasticsearch bulk API (VL)" "$m" "$lo" "$hi" "" ">= 50,000/s"
+fi
+
+if want snmp; then
+  BENCHTIME=1x gobench ./snmp '^BenchmarkWalkThroughSnmpd$'
+  metric varbinds/s dtconTable >"$W/dt.t"
+  metric varbinds/s hrSWRunTable >"$W/base.t"
+  paste "$W/dt.t" "$W/base.t" | awk '{print $1 / $2}' >"$W/ratio.t"
+  printf '%-46s %9s/s  %-26s %9s/s  %s [%s..%s]  %s\n' "SNMP walk, 1,000-row dtconTable (varbinds)" "$(median "$W/dt.t")" \
+    "snmpd's own hrSWRunTable" "$(median "$W/base.t")" $(stats "$W/ratio.t") "(AgentX: one GetNext per varbind)"
+fi
+
+if want million; then
+  make_small "$W/million-$MILLION" "$MILLION" $((MILLION / 10))
+  reset_times; : >"$W/rss.t"
+  for ((r = 0; r < RUNS; r++)); do
+    fresh "$W/rs/million" "$W/dt-million"
+    if (($r % 2)); then
+      timed rsync_to "$W/million-$MILLION/" million >>"$W/base.t"
+    fi
+    rm -rf "$W/work"
+    read -r _ t _ rss < <("$W/dtbench" -scenario mirror -src "$W/million-$MILLION" -dst "$W/dt-million/replica" -work "$W/work")
+    echo "$t" >>"$W/dt.t"; echo "$rss $MILLION" | awk '{print $1 * 1024 / $2}' >>"$W/rss.t"
+    if ! (($r % 2)); then
+      fresh "$W/rs/million"; timed rsync_to "$W/million-$MILLION/" million >>"$W/base.t"
+    fi
+  done
+  ratios slower
+  row "initial mirror, $MILLION files" "$W/dt.t" "rsync daemon + sync" "$W/base.t" "$W/ratio.t" "<= 0.50"
+  printf '%-46s %s B/file (source and target)%20s %s\n' "peak RSS per file, $MILLION files" "$(median "$W/rss.t")" "" "<= 300 B/file (source)"
 fi

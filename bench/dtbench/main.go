@@ -14,6 +14,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/mgmt"
@@ -29,13 +31,22 @@ func main() {
 		work     = flag.String("work", "", "directory for server state")
 		rate     = flag.Int("rate", 1000, "lag: writes per second")
 		seconds  = flag.Int("seconds", 10, "lag: how long to write")
+		withExp  = flag.Bool("exporters", false, "run every exporter beside both servers")
+		pe       peers
 	)
+	flag.StringVar(&pe.es, "es", "", "exporters: Elasticsearch bulk address (VictoriaLogs)")
+	flag.StringVar(&pe.agentx, "agentx", "", "exporters: snmpd's AgentX socket (unix:PATH or tcp:HOST:PORT)")
+	flag.StringVar(&pe.snmp, "snmp", "", "exporters: snmpd's agent address (HOST:PORT), walked every second")
 	flag.Parse()
 	if *src == "" || *dst == "" || *work == "" {
 		fmt.Fprintln(os.Stderr, "dtbench: -src, -dst and -work are required")
 		os.Exit(2)
 	}
-	p, err := startPair(*work)
+	var ex *peers
+	if *withExp {
+		ex = &pe
+	}
+	p, err := startPair(*work, ex)
 	if err != nil {
 		fail(err)
 	}
@@ -46,7 +57,9 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		fmt.Printf("mirror %.3f\n", d.Seconds())
+		var ru syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		fmt.Printf("mirror %.3f maxrss_kib %d\n", d.Seconds(), ru.Maxrss)
 	case "lag":
 		r, err := p.lag(*src, *dst, *rate, time.Duration(*seconds)*time.Second)
 		if err != nil {
@@ -67,38 +80,82 @@ type pair struct {
 	src, tgt *server.Server
 	tgtData  string
 	cancel   context.CancelFunc
-	done     chan struct{}
+	wg       sync.WaitGroup
 }
 
-func startPair(work string) (*pair, error) {
+// startPair starts a target and a source on loopback; with pe, each runs
+// every exporter too.
+func startPair(work string, pe *peers) (*pair, error) {
 	base, err := settings.Open(filepath.Join(work, "none.yaml"))
 	if err != nil {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &pair{cancel: cancel, done: make(chan struct{}), tgtData: filepath.Join(work, "target-data")}
-	mk := func(name, data string) (*server.Server, error) {
+	p := &pair{cancel: cancel, tgtData: filepath.Join(work, "target-data")}
+	var runs []func(context.Context) error
+	var syslog string
+	if pe != nil {
+		addr, drain, err := drainUDP(ctx)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		syslog = addr
+		runs = append(runs, func(context.Context) error { return drain() })
+	}
+	// One snmpd serves one sub-agent's subtree: the SNMP exporter runs
+	// beside the source only, as the two would run on separate hosts.
+	mk := func(name, data string, pe *peers) (*server.Server, error) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, err
 		}
-		st := settings.Overlay{Base: base, Over: map[string]string{"DataPath": data, "ConnectionSecret": "bench"}}
-		return server.New(server.Options{Settings: st, Name: name, Listener: ln, Log: log})
+		over := map[string]string{"DataPath": data, "ConnectionSecret": "bench"}
+		if pe != nil {
+			for k, v := range pe.settings(syslog) {
+				over[k] = v
+			}
+		}
+		st := settings.Overlay{Base: base, Over: over}
+		srv, err := server.New(server.Options{Settings: st, Name: name, Listener: ln, Log: log})
+		if err != nil || pe == nil {
+			return srv, err
+		}
+		es, err := newExporterSet(srv, st, *pe, log)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, es.runs...)
+		return srv, nil
 	}
-	if p.tgt, err = mk("target", p.tgtData); err != nil {
+	var tpe *peers
+	if pe != nil {
+		tpe = &peers{es: pe.es}
+	}
+	if p.tgt, err = mk("target", p.tgtData, tpe); err != nil {
+		cancel()
 		return nil, err
 	}
-	if p.src, err = mk("source", filepath.Join(work, "source-data")); err != nil {
+	if p.src, err = mk("source", filepath.Join(work, "source-data"), pe); err != nil {
+		cancel()
 		return nil, err
 	}
-	go func() { _ = p.tgt.Serve(ctx) }()
-	go func() { defer close(p.done); _ = p.src.Serve(ctx) }()
+	runs = append(runs, p.tgt.Serve, p.src.Serve)
+	for _, run := range runs {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				fail(err)
+			}
+		}()
+	}
 	p.src.Addr()
 	return p, nil
 }
 
-func (p *pair) stop() { p.cancel(); <-p.done }
+func (p *pair) stop() { p.cancel(); p.wg.Wait() }
 
 // start creates and starts a job; the clock starts with StartJob.
 func (p *pair) start(src, dst string) error {

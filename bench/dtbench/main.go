@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/mgmt"
@@ -57,9 +56,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		var ru syscall.Rusage
-		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		fmt.Printf("mirror %.3f maxrss_kib %d\n", d.Seconds(), ru.Maxrss)
+		fmt.Printf("mirror %.3f maxrss_kib %d\n", d.Seconds(), peakRSS())
 	case "lag":
 		r, err := p.lag(*src, *dst, *rate, time.Duration(*seconds)*time.Second)
 		if err != nil {

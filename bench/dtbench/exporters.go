@@ -60,7 +60,9 @@ func newExporterSet(srv *server.Server, st settings.Reader, pe peers, log *slog.
 		return nil, err
 	}
 	es.runs = append(es.runs, func(ctx context.Context) error { return pexp.Serve(ctx, ln) },
-		func(ctx context.Context) error { return every(ctx, time.Second, scraper("http://"+ln.Addr().String()+prometheus.MetricsPath)) })
+		func(ctx context.Context) error {
+			return every(ctx, time.Second, scraper("http://"+ln.Addr().String()+prometheus.MetricsPath))
+		})
 
 	cfg, err := eventlog.ConfigFromSettings(st)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // BenchmarkWalkThroughSnmpd walks the connection table with 1,000
@@ -21,9 +23,9 @@ func BenchmarkWalkThroughSnmpd(b *testing.B) {
 	eng := newFakeEngine()
 	for id := 1; id <= 1000; id++ {
 		c := eng.reg.AddConnection(id, nil)
-		c.SetText("conPeerAddress", "10.0.0.1:1100")
-		c.Counter("conBytesTx").Store(int64(id) << 20)
-		c.Counter("conState").Store(1)
+		c.SetText(catalog.StatConPeerAddress, "10.0.0.1:1100")
+		c.Counter(catalog.StatConBytesTx).Store(int64(id) << 20)
+		c.Counter(catalog.StatConState).Store(1)
 	}
 	cfg := agentXConfig(b, n)
 	cfg.TrapPath = PathNone

@@ -27,7 +27,7 @@ var _ exporters.Engine = (*fakeEngine)(nil)
 
 func newFakeEngine() *fakeEngine {
 	cat := catalog.Must()
-	return &fakeEngine{cat: cat, reg: stats.NewRegistry(cat), hub: events.NewHub(cat)}
+	return &fakeEngine{cat: cat, reg: stats.NewRegistry(), hub: events.NewHub(cat)}
 }
 
 func (f *fakeEngine) Catalog() *catalog.Catalog { return f.cat }

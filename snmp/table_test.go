@@ -49,21 +49,21 @@ func get(t *testing.T, h *handler, oid value.OID) (pdu.VariableType, any) {
 // gauges stick, and the derived objects compute from their counter.
 func TestTableValues(t *testing.T) {
 	l := testLayout(t)
-	reg := stats.NewRegistry(catalog.Must())
+	reg := stats.NewRegistry()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.Local)
-	reg.Kernel.SetText("Start Time", now.Add(-90*time.Second).Format(time.ANSIC))
-	reg.Kernel.Counter("RepBytesGenerated").Store(1<<32 + 5)
-	reg.Kernel.Counter("CurrentMemoryUsage").Store(3<<20 + 1)
-	reg.Kernel.Counter("DriverQueuePercent").Store(455) // tenths
-	reg.Kernel.Counter("SourceState").Store(2)
-	reg.Target("10.0.0.1").Counter("Retries").Store(3)
-	reg.Target("10.0.0.2").Counter("Retries").Store(4)
+	reg.Kernel.SetText(catalog.StatStartTime, now.Add(-90*time.Second).Format(time.ANSIC))
+	reg.Kernel.Counter(catalog.StatRepBytesGenerated).Store(1<<32 + 5)
+	reg.Kernel.Counter(catalog.StatCurrentMemoryUsage).Store(3<<20 + 1)
+	reg.Kernel.Counter(catalog.StatDriverQueuePercent).Store(455) // tenths
+	reg.Kernel.Counter(catalog.StatSourceState).Store(2)
+	reg.Target("10.0.0.1").Counter(catalog.StatRetries).Store(3)
+	reg.Target("10.0.0.2").Counter(catalog.StatRetries).Store(4)
 	c := reg.AddConnection(7, nil)
-	c.SetText("conPeerAddress", "10.0.0.9:1100")
-	c.SetText("connectTime", now.Add(-10*time.Second).Format(time.ANSIC))
-	c.Counter("conBytesTx").Store(1<<33 + 9)
-	c.Counter("conBytesInRepQueue").Store(1 << 40)
-	c.Counter("conState").Store(12)
+	c.SetText(catalog.StatConPeerAddress, "10.0.0.9:1100")
+	c.SetText(catalog.StatConnectTime, now.Add(-10*time.Second).Format(time.ANSIC))
+	c.Counter(catalog.StatConBytesTx).Store(1<<33 + 9)
+	c.Counter(catalog.StatConBytesInRepQueue).Store(1 << 40)
+	c.Counter(catalog.StatConState).Store(12)
 
 	h := &handler{}
 	h.cur.Store(buildTable(l, reg.Snapshot(), now))
@@ -110,7 +110,7 @@ func TestTableValues(t *testing.T) {
 // stops at the range's end, and sees rows come and go with connections.
 func TestTableWalk(t *testing.T) {
 	l := testLayout(t)
-	reg := stats.NewRegistry(catalog.Must())
+	reg := stats.NewRegistry()
 	for _, id := range []int{3, 1, 20} {
 		reg.AddConnection(id, nil)
 	}
@@ -166,7 +166,7 @@ func TestDisplayStringCut(t *testing.T) {
 // GetNext of the connection table costs the sub-agent itself.
 func BenchmarkTableGetNext(b *testing.B) {
 	l := testLayout(b)
-	reg := stats.NewRegistry(catalog.Must())
+	reg := stats.NewRegistry()
 	for id := 1; id <= 1000; id++ {
 		reg.AddConnection(id, nil)
 	}

@@ -22,7 +22,7 @@ type Applier struct {
 	pending error // a handle fsync that failed outside Sync, reported by the next Sync
 	closed  bool
 
-	counters    Counters
+	counters    *Counters
 	needsMirror atomic.Bool
 	retrying    atomic.Bool
 }
@@ -44,8 +44,12 @@ func New(targetPath string, opts Options) (*Applier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
-	a := &Applier{opts: opts, root: r}
-	a.h = newHandles(opts.MaxOpenFiles, &a.counters.OpenHandles)
+	c := opts.Counters
+	if c == nil {
+		c = &Counters{}
+	}
+	a := &Applier{opts: opts, root: r, counters: c.fill()}
+	a.h = newHandles(opts.MaxOpenFiles, a.counters.OpenHandles)
 	return a, nil
 }
 
@@ -53,7 +57,7 @@ func New(targetPath string, opts Options) (*Applier, error) {
 func (a *Applier) Root() string { return a.root.path }
 
 // Counters returns the live counters.
-func (a *Applier) Counters() *Counters { return &a.counters }
+func (a *Applier) Counters() *Counters { return a.counters }
 
 // NeedsMirror reports the "Mirror Required" target data state: an op has
 // been dropped since the flag was last cleared.

@@ -24,7 +24,15 @@ type handles struct {
 	max   int
 	lru   *list.List // front is most recently used; values are *handle
 	byKey map[string]*list.Element
-	open  *atomic.Int64
+	open  *atomic.Int64 // shared with other caches: moved by deltas
+	shown int64         // what this cache has added to open
+}
+
+// count brings open in line with the cache's size.
+func (c *handles) count() {
+	n := int64(len(c.byKey))
+	c.open.Add(n - c.shown)
+	c.shown = n
 }
 
 func newHandles(max int, open *atomic.Int64) *handles {
@@ -47,7 +55,7 @@ func (c *handles) get(key string, now time.Time) *handle {
 // A dirty handle is fsynced before it is closed.
 func (c *handles) add(h *handle) error {
 	c.byKey[h.key] = c.lru.PushFront(h)
-	c.open.Store(int64(len(c.byKey)))
+	c.count()
 	var first error
 	for len(c.byKey) > c.max {
 		if err := c.close(c.lru.Back().Value.(*handle), true); err != nil && first == nil {
@@ -79,7 +87,7 @@ func (c *handles) close(h *handle, sync bool) error {
 	if el, ok := c.byKey[h.key]; ok && el.Value == h {
 		c.lru.Remove(el)
 		delete(c.byKey, h.key)
-		c.open.Store(int64(len(c.byKey)))
+		c.count()
 	}
 	var err error
 	if sync && h.dirty {
@@ -113,6 +121,7 @@ func (c *handles) rekey(from, to string) {
 		h.key = to + h.key[len(from):]
 		c.byKey[h.key] = el
 	}
+	c.count()
 }
 
 // dirtyList returns every dirty handle.

@@ -35,6 +35,9 @@ type Options struct {
 	// from which Sync uses one syncfs instead of fsyncing each; 0 means
 	// DefaultSyncfsThreshold, negative never uses syncfs.
 	SyncfsThreshold int
+	// Counters are where the applier counts; nil gives it its own, and a
+	// nil field of a given Counters is filled with a new one.
+	Counters *Counters
 
 	// OnEvent receives the chapter 6 events the applier raises (source
 	// "Double-Take"), synchronously on the applying goroutine: it must

@@ -321,8 +321,8 @@ func (s *Server) Stats(context.Context) (stats.Snapshot, error) { return s.reg.S
 // Login counts a management login (mgmt.Security).
 func (s *Server) Login(ok bool) {
 	if ok {
-		s.reg.Security.Counter("Logins").Add(1)
+		s.reg.Security.Counter(catalog.StatLogins).Add(1)
 	} else {
-		s.reg.Security.Counter("FailedLogins").Add(1)
+		s.reg.Security.Counter(catalog.StatFailedLogins).Add(1)
 	}
 }

@@ -70,7 +70,7 @@ func New(opts Options) (*Server, error) {
 	if name == "" {
 		name, _ = os.Hostname()
 	}
-	s := &Server{set: opts.Settings, cat: cat, hub: events.NewHub(cat), reg: stats.NewRegistry(cat),
+	s := &Server{set: opts.Settings, cat: cat, hub: events.NewHub(cat), reg: stats.NewRegistry(),
 		log: opts.Log, name: name, dataPath: opts.Settings.String("DataPath"), start: time.Now(),
 		jobs: map[string]*job{}, ids: idSet{}, ln: opts.Listener, ready: make(chan struct{})}
 	if s.dataPath == "" {
@@ -139,17 +139,17 @@ func (s *Server) loadSecret() ([]byte, error) {
 
 func (s *Server) bindKernel() {
 	k := s.reg.Kernel
-	k.SetText("Start Time", s.start.Format(time.ANSIC))
-	k.Counter("SourceState").Store(2) // running, with change capture
-	k.Counter("TargetState").Store(1)
-	k.SetFunc("ConnectionCount", func() int64 {
+	k.SetText(catalog.StatStartTime, s.start.Format(time.ANSIC))
+	k.Counter(catalog.StatSourceState).Store(2) // running, with change capture
+	k.Counter(catalog.StatTargetState).Store(1)
+	k.SetFunc(catalog.StatConnectionCount, func() int64 {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		return int64(len(s.ids))
 	})
-	k.SetFunc("IQAllocatorTotalBytes", s.queuedBytes)
-	k.SetFunc("CurrentMemoryUsage", s.queuedBytes)
-	k.SetFunc("DoubleTakeQueueMemoryUsage", s.queuedBytes)
+	k.SetFunc(catalog.StatIQAllocatorTotalBytes, s.queuedBytes)
+	k.SetFunc(catalog.StatCurrentMemoryUsage, s.queuedBytes)
+	k.SetFunc(catalog.StatDoubleTakeQueueMemoryUsage, s.queuedBytes)
 }
 
 // queuedBytes is the memory the source queues hold.

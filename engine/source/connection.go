@@ -45,9 +45,9 @@ type Config struct {
 
 	Settings Settings
 	Hub      *events.Hub
-	Stats    *stats.Set // the connection's block
-	Kernel   *stats.Set
-	Source   *stats.Set
+	Stats    *stats.Set[catalog.Connection] // the connection's block
+	Kernel   *stats.Set[catalog.Kernel]
+	Source   *stats.Set[catalog.Source]
 	Log      *slog.Logger
 }
 
@@ -124,30 +124,30 @@ func New(cfg Config) *Connection {
 func (c *Connection) bindCounters() {
 	s, k, src := c.cfg.Stats, c.cfg.Kernel, c.cfg.Source
 	c.cnt = connCounters{
-		opsTx: s.Counter("conOpsTx"), bytesTx: s.Counter("conBytesTx"), bytesCompTx: s.Counter("conBytesCompressedTx"),
-		opsRx: s.Counter("conOpsRx"), bytesRx: s.Counter("conBytesRx"), resent: s.Counter("conResentOpCount"),
-		skipped: s.Counter("conBytesSkipped"), mirrorRemain: s.Counter("conMirrorBytesRemain"),
-		mirOps: k.Counter("MirOpsGenerated"), mirBytes: k.Counter("MirBytesGenerated"),
-		repOps: k.Counter("RepOpsGenerated"), repBytes: k.Counter("RepBytesGenerated"),
-		failedMirror: k.Counter("FailedMirrorCount"), failedRep: k.Counter("FailedRepCount"),
-		autoDis: src.Counter("autoDisConnects"), autoRe: src.Counter("autoReConnects"),
-		sentMir: s.Counter("SentMirrorBytes"), sentMirComp: s.Counter("SentCompressedMirrorBytes"),
-		sentRep: s.Counter("SentReplicationBytes"), sentRepComp: s.Counter("SentCompressedReplicationBytes"),
+		opsTx: s.Counter(catalog.StatConOpsTx), bytesTx: s.Counter(catalog.StatConBytesTx), bytesCompTx: s.Counter(catalog.StatConBytesCompressedTx),
+		opsRx: s.Counter(catalog.StatConOpsRx), bytesRx: s.Counter(catalog.StatConBytesRx), resent: s.Counter(catalog.StatConResentOpCount),
+		skipped: s.Counter(catalog.StatConBytesSkipped), mirrorRemain: s.Counter(catalog.StatConMirrorBytesRemain),
+		mirOps: k.Counter(catalog.StatMirOpsGenerated), mirBytes: k.Counter(catalog.StatMirBytesGenerated),
+		repOps: k.Counter(catalog.StatRepOpsGenerated), repBytes: k.Counter(catalog.StatRepBytesGenerated),
+		failedMirror: k.Counter(catalog.StatFailedMirrorCount), failedRep: k.Counter(catalog.StatFailedRepCount),
+		autoDis: src.Counter(catalog.StatAutoDisConnects), autoRe: src.Counter(catalog.StatAutoReConnects),
+		sentMir: s.Counter(catalog.StatSentMirrorBytes), sentMirComp: s.Counter(catalog.StatSentCompressedMirrorBytes),
+		sentRep: s.Counter(catalog.StatSentReplicationBytes), sentRepComp: s.Counter(catalog.StatSentCompressedReplicationBytes),
 	}
 	q := c.q
-	s.SetFunc("conOpsInRepQueue", func() int64 { return q.Counts().OpsInRepQueue })
-	s.SetFunc("conOpsInMirQueue", func() int64 { return q.Counts().OpsInMirQueue })
-	s.SetFunc("conBytesInRepQueue", func() int64 { return q.Counts().BytesInRepQueue })
-	s.SetFunc("conBytesInMirQueue", func() int64 { return q.Counts().BytesInMirQueue })
-	s.SetFunc("conOpsInAckQueue", func() int64 { return q.Counts().OpsInAckQueue })
-	s.SetFunc("conOpsInCmdQueue", func() int64 {
+	s.SetFunc(catalog.StatConOpsInRepQueue, func() int64 { return q.Counts().OpsInRepQueue })
+	s.SetFunc(catalog.StatConOpsInMirQueue, func() int64 { return q.Counts().OpsInMirQueue })
+	s.SetFunc(catalog.StatConBytesInRepQueue, func() int64 { return q.Counts().BytesInRepQueue })
+	s.SetFunc(catalog.StatConBytesInMirQueue, func() int64 { return q.Counts().BytesInMirQueue })
+	s.SetFunc(catalog.StatConOpsInAckQueue, func() int64 { return q.Counts().OpsInAckQueue })
+	s.SetFunc(catalog.StatConOpsInCmdQueue, func() int64 {
 		n := q.Counts()
 		return n.OpsInRepQueue + n.OpsInMirQueue
 	})
-	s.SetFunc("conState", func() int64 { return int64(c.Status().ConState) })
-	s.SetFunc("conMirrorPercent", func() int64 { return int64(c.st.get().MirrorPercent * 10) })
-	s.SetFunc("conBandwidthLimit", c.bandwidth)
-	s.SetText("conPeerAddress", c.cfg.Target)
+	s.SetFunc(catalog.StatConState, func() int64 { return int64(c.Status().ConState) })
+	s.SetFunc(catalog.StatConMirrorPercent, func() int64 { return int64(c.st.get().MirrorPercent * 10) })
+	s.SetFunc(catalog.StatConBandwidthLimit, c.bandwidth)
+	s.SetText(catalog.StatConPeerAddress, c.cfg.Target)
 }
 
 // ID is the connection ID.
@@ -360,7 +360,7 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 			st.TransmitMode = TransmitPaused
 		}
 	})
-	c.cfg.Stats.SetText("connectTime", time.Now().Format(time.ANSIC))
+	c.cfg.Stats.SetText(catalog.StatConnectTime, time.Now().Format(time.ANSIC))
 	c.sessionStarted()
 
 	sctx, cancel := context.WithCancel(ctx)

@@ -123,7 +123,7 @@ var jobIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 // bindQueueCounters publishes the disk queue level.
 func (c *Connection) bindQueueCounters() {
 	q := c.q
-	c.cfg.Stats.SetFunc("conBytesInDiskQueue", func() int64 { return q.Counts().BytesInDiskQueue })
+	c.cfg.Stats.SetFunc(catalog.StatConBytesInDiskQueue, func() int64 { return q.Counts().BytesInDiskQueue })
 }
 
 // pools holds one memory pool per server, keyed by its kernel statistics
@@ -131,17 +131,17 @@ func (c *Connection) bindQueueCounters() {
 // keeping a stopped server's statistics alive.
 var pools struct {
 	mu sync.Mutex
-	m  map[weak.Pointer[stats.Set]]*queue.Pool
+	m  map[weak.Pointer[stats.Set[catalog.Kernel]]]*queue.Pool
 }
 
 // poolFor returns the server's pool, creating it and binding the kernel
 // counters on first use. QMemoryBufferMax, MemoryQueueToDiskThreshold and
 // QueueSizeAlertThreshold apply at service start, so they are read once.
-func poolFor(kernel *stats.Set, st Settings, hub *events.Hub) *queue.Pool {
+func poolFor(kernel *stats.Set[catalog.Kernel], st Settings, hub *events.Hub) *queue.Pool {
 	pools.mu.Lock()
 	defer pools.mu.Unlock()
 	if pools.m == nil {
-		pools.m = map[weak.Pointer[stats.Set]]*queue.Pool{}
+		pools.m = map[weak.Pointer[stats.Set[catalog.Kernel]]]*queue.Pool{}
 	}
 	for k := range pools.m {
 		if k.Value() == nil {
@@ -162,11 +162,11 @@ func poolFor(kernel *stats.Set, st Settings, hub *events.Hub) *queue.Pool {
 	})
 	pools.m[key] = p
 	if kernel != nil {
-		for _, name := range []string{"IQAllocatorTotalBytes", "CurrentMemoryUsage", "DoubleTakeQueueMemoryUsage"} {
+		for _, name := range []catalog.Num[catalog.Kernel]{catalog.StatIQAllocatorTotalBytes, catalog.StatCurrentMemoryUsage, catalog.StatDoubleTakeQueueMemoryUsage} {
 			kernel.SetFunc(name, p.Used)
 		}
-		kernel.SetFunc("MemoryPoolTotalBytes", p.Total)
-		kernel.SetFunc("MemoryPoolBytesAvailable", p.Available)
+		kernel.SetFunc(catalog.StatMemoryPoolTotalBytes, p.Total)
+		kernel.SetFunc(catalog.StatMemoryPoolBytesAvailable, p.Available)
 	}
 	return p
 }

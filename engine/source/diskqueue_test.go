@@ -84,7 +84,7 @@ func TestDisconnectReasons(t *testing.T) {
 func TestPoolPerServerBindsKernelCounters(t *testing.T) {
 	cat := catalog.Must()
 	st := testSettings(t, map[string]string{"QMemoryBufferMax": "1", "MemoryQueueToDiskThreshold": "50"})
-	r1, r2 := stats.NewRegistry(cat), stats.NewRegistry(cat)
+	r1, r2 := stats.NewRegistry(), stats.NewRegistry()
 	hub := events.NewHub(cat)
 	p1 := poolFor(r1.Kernel, st, hub)
 	if poolFor(r1.Kernel, st, hub) != p1 || poolFor(r2.Kernel, st, hub) == p1 {
@@ -115,7 +115,7 @@ func TestQueueSizeAlertRaises4072(t *testing.T) {
 		"QueueSizeAlertThreshold": "10"})
 	hub := events.NewHub(cat)
 	sub := hub.Subscribe(8, func(e events.Event) bool { return e.ID == 4072 })
-	p := poolFor(stats.NewRegistry(cat).Kernel, st, hub)
+	p := poolFor(stats.NewRegistry().Kernel, st, hub)
 	q, _, _ := queue.Open(queue.Opts{Pool: p})
 	for i := 0; i < 200; i++ {
 		q.Push(&wire.Op{Kind: wire.OpWrite, Path: "f", Data: make([]byte, 1000)})

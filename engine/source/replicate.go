@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/capture"
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // replicator turns capture records into ops, in the order they happened.
@@ -179,7 +180,7 @@ func (r *replicator) apply(ctx context.Context, ch capture.Change) {
 			c.cnt.failedRep.Add(1)
 			c.cfg.Log.Warn("replication read failed", "path", ch.Path, "err", err)
 		default:
-			c.cfg.Source.SetText("lastFileTouched", ch.Path)
+			c.cfg.Source.SetText(catalog.StatLastFileTouched, ch.Path)
 		}
 		if ch.Kind == capture.Create {
 			r.dirty[parentOf(ch.Path)] = struct{}{}
@@ -188,7 +189,7 @@ func (r *replicator) apply(ctx context.Context, ch capture.Change) {
 		r.count(c.b.remove(ch.Path, ch.IsDir))
 		delete(r.vanished, ch.Path)
 		r.dirty[parentOf(ch.Path)] = struct{}{}
-		c.cfg.Source.SetText("lastFileTouched", ch.Path)
+		c.cfg.Source.SetText(catalog.StatLastFileTouched, ch.Path)
 	case capture.Rename:
 		if _, never := r.vanished[ch.OldPath]; never {
 			// Replication never sent the old name (it was gone when its
@@ -207,7 +208,7 @@ func (r *replicator) apply(ctx context.Context, ch capture.Change) {
 		r.count(c.b.rename(ch.OldPath, ch.Path))
 		r.dirty[parentOf(ch.OldPath)] = struct{}{}
 		r.dirty[parentOf(ch.Path)] = struct{}{}
-		c.cfg.Source.SetText("lastFileTouched", ch.Path)
+		c.cfg.Source.SetText(catalog.StatLastFileTouched, ch.Path)
 		// Records that named a path under the old name arrived after the
 		// rename had happened: sync those paths under their new name.
 		for p := range r.vanished {

@@ -29,12 +29,12 @@ type taskCounters struct {
 	submitted, queued, succeeded, failed, ignored *atomic.Int64
 }
 
-func (b *taskBook) init(s *stats.Set) {
+func (b *taskBook) init(s *stats.Set[catalog.Connection]) {
 	b.pending = map[uint64]task.Command{}
 	b.cnt = taskCounters{
-		submitted: s.Counter("conTaskCmdsSubmitted"), queued: s.Counter("conTaskCmdsQueued"),
-		succeeded: s.Counter("conTasksSucceeded"), failed: s.Counter("conTasksFailed"),
-		ignored: s.Counter("conTasksIgnored"),
+		submitted: s.Counter(catalog.StatConTaskCmdsSubmitted), queued: s.Counter(catalog.StatConTaskCmdsQueued),
+		succeeded: s.Counter(catalog.StatConTasksSucceeded), failed: s.Counter(catalog.StatConTasksFailed),
+		ignored: s.Counter(catalog.StatConTasksIgnored),
 	}
 }
 

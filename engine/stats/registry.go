@@ -11,32 +11,30 @@ import (
 
 // Registry owns every Set of one server.
 type Registry struct {
-	cat      *catalog.Catalog
-	Kernel   *Set
-	Security *Set
-	Source   *Set
+	Kernel   *Set[catalog.Kernel]
+	Security *Set[catalog.Security]
+	Source   *Set[catalog.Source]
 
 	mu          sync.RWMutex
-	targets     map[string]*Set // by peer address
-	connections map[int]*Set    // by connection ID
+	targets     map[string]*Set[catalog.Target]  // by peer address
+	connections map[int]*Set[catalog.Connection] // by connection ID
 }
 
 // NewRegistry creates the singleton sets of a server.
-func NewRegistry(cat *catalog.Catalog) *Registry {
+func NewRegistry() *Registry {
 	return &Registry{
-		cat:         cat,
-		Kernel:      newSet(cat, catalog.ScopeKernel, "", nil),
-		Security:    newSet(cat, catalog.ScopeSecurity, "", nil),
-		Source:      newSet(cat, catalog.ScopeSource, "", nil),
-		targets:     map[string]*Set{},
-		connections: map[int]*Set{},
+		Kernel:      newSet[catalog.Kernel]("", nil),
+		Security:    newSet[catalog.Security]("", nil),
+		Source:      newSet[catalog.Source]("", nil),
+		targets:     map[string]*Set[catalog.Target]{},
+		connections: map[int]*Set[catalog.Connection]{},
 	}
 }
 
 // Target returns (creating on first use) the target block for a source peer.
 // Target blocks live as long as the server: the reference's Target counters
 // are "since the Double-Take service was loaded".
-func (r *Registry) Target(peer string) *Set {
+func (r *Registry) Target(peer string) *Set[catalog.Target] {
 	r.mu.RLock()
 	s, ok := r.targets[peer]
 	r.mu.RUnlock()
@@ -46,7 +44,7 @@ func (r *Registry) Target(peer string) *Set {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if s, ok = r.targets[peer]; !ok {
-		s = newSet(r.cat, catalog.ScopeTarget, peer, map[string]string{"peer": peer})
+		s = newSet[catalog.Target](peer, map[string]string{"peer": peer})
 		r.targets[peer] = s
 	}
 	return s
@@ -54,12 +52,12 @@ func (r *Registry) Target(peer string) *Set {
 
 // AddConnection creates the block of a new connection; labels name its job,
 // replication set and target.
-func (r *Registry) AddConnection(id int, labels map[string]string) *Set {
+func (r *Registry) AddConnection(id int, labels map[string]string) *Set[catalog.Connection] {
 	l := map[string]string{"connection_id": strconv.Itoa(id)}
 	for k, v := range labels {
 		l[k] = v
 	}
-	s := newSet(r.cat, catalog.ScopeConnection, strconv.Itoa(id), l)
+	s := newSet[catalog.Connection](strconv.Itoa(id), l)
 	r.mu.Lock()
 	r.connections[id] = s
 	r.mu.Unlock()
@@ -74,7 +72,7 @@ func (r *Registry) RemoveConnection(id int) {
 }
 
 // Connection returns a connection's block.
-func (r *Registry) Connection(id int) (*Set, bool) {
+func (r *Registry) Connection(id int) (*Set[catalog.Connection], bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	s, ok := r.connections[id]
@@ -96,24 +94,24 @@ type Snapshot struct {
 // sets, never while reading values.
 func (r *Registry) Snapshot() Snapshot {
 	r.mu.RLock()
-	targets := make([]*Set, 0, len(r.targets))
+	targets := make([]*Set[catalog.Target], 0, len(r.targets))
 	for _, s := range r.targets {
 		targets = append(targets, s)
 	}
-	conns := make([]*Set, 0, len(r.connections))
+	conns := make([]*Set[catalog.Connection], 0, len(r.connections))
 	for _, s := range r.connections {
 		conns = append(conns, s)
 	}
 	r.mu.RUnlock()
 
-	snap := Snapshot{Time: time.Now(), Kernel: r.Kernel.snapshot(),
-		Security: r.Security.snapshot(), Source: r.Source.snapshot()}
+	snap := Snapshot{Time: time.Now(), Kernel: r.Kernel.Instance(),
+		Security: r.Security.Instance(), Source: r.Source.Instance()}
 	for _, s := range targets {
-		snap.Targets = append(snap.Targets, s.snapshot())
+		snap.Targets = append(snap.Targets, s.Instance())
 	}
 	sort.Slice(snap.Targets, func(i, j int) bool { return snap.Targets[i].Key < snap.Targets[j].Key })
 	for _, s := range conns {
-		snap.Connections = append(snap.Connections, s.snapshot())
+		snap.Connections = append(snap.Connections, s.Instance())
 	}
 	sort.Slice(snap.Connections, func(i, j int) bool {
 		a, _ := strconv.Atoi(snap.Connections[i].Key)

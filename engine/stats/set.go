@@ -1,79 +1,60 @@
 package stats
 
 import (
-	"fmt"
-	"sort"
 	"sync"
 	"sync/atomic"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 )
 
-// Set is one instance of a scope: its counters by catalog name.
-type Set struct {
-	scope  catalog.Scope
+// Set is one instance of scope S: its counters, indexed by the generated
+// constants of catalog (catalog.Num[S], catalog.Text[S]), so naming a
+// counter the scope lacks does not compile. This is the engine's one way of
+// keeping a catalog counter: code bumps Counter(n) on its hot path (or holds
+// the pointer it returns), or registers a value computed at snapshot time
+// with SetFunc.
+type Set[S catalog.ScopeMarker] struct {
 	key    string            // instance key: "" for singletons, peer address, connection ID
 	labels map[string]string // immutable after creation
 
-	ints  map[string]*atomic.Int64 // fixed at creation: read without locking
+	ints  []atomic.Int64 // by catalog.Num[S]: fixed at creation, read without locking
 	mu    sync.Mutex
-	texts map[string]string       // info values (addresses, file names, times)
-	funcs map[string]func() int64 // values computed at snapshot time
+	texts []string       // by catalog.Text[S]: info values (addresses, file names, times)
+	funcs []func() int64 // by catalog.Num[S]: values computed at snapshot time
 }
 
-func newSet(cat *catalog.Catalog, scope catalog.Scope, key string, labels map[string]string) *Set {
-	s := &Set{scope: scope, key: key, labels: labels,
-		ints: map[string]*atomic.Int64{}, texts: map[string]string{}, funcs: map[string]func() int64{}}
-	for _, c := range cat.Counters {
-		if c.Scope != scope {
-			continue
-		}
-		if c.Kind == catalog.KindInfo {
-			s.texts[c.Name] = ""
-		} else {
-			s.ints[c.Name] = new(atomic.Int64)
-		}
-	}
-	return s
+func newSet[S catalog.ScopeMarker](key string, labels map[string]string) *Set[S] {
+	var sc S
+	return &Set[S]{key: key, labels: labels, ints: make([]atomic.Int64, len(sc.NumNames())),
+		texts: make([]string, len(sc.TextNames())), funcs: make([]func() int64, len(sc.NumNames()))}
 }
 
 // Scope is the set's scope.
-func (s *Set) Scope() catalog.Scope { return s.scope }
+func (s *Set[S]) Scope() catalog.Scope { var sc S; return sc.Scope() }
 
 // Key is the set's instance key.
-func (s *Set) Key() string { return s.key }
+func (s *Set[S]) Key() string { return s.key }
 
-// Counter returns the live value of a catalog counter of this scope. Asking
-// for a name the catalog does not give this scope is a programming error.
-func (s *Set) Counter(name string) *atomic.Int64 {
-	v, ok := s.ints[name]
-	if !ok {
-		panic(fmt.Sprintf("BUG: stats: %s has no numeric counter %q", s.scope, name))
-	}
-	return v
-}
+// Counter returns the live value of a numeric counter.
+func (s *Set[S]) Counter(n catalog.Num[S]) *atomic.Int64 { return &s.ints[n] }
 
-// SetFunc makes name computed at snapshot time (queue lengths and other
-// values the engine already tracks elsewhere). fn must be cheap and must not
-// block on engine locks for long.
-func (s *Set) SetFunc(name string, fn func() int64) {
-	s.Counter(name) // validates the name
+// SetFunc makes n computed at snapshot time (queue lengths and other values
+// the engine already tracks elsewhere). fn must be cheap and must not block
+// on engine locks for long.
+func (s *Set[S]) SetFunc(n catalog.Num[S], fn func() int64) {
 	s.mu.Lock()
-	s.funcs[name] = fn
+	s.funcs[n] = fn
 	s.mu.Unlock()
 }
 
 // SetText sets an info value.
-func (s *Set) SetText(name, v string) {
+func (s *Set[S]) SetText(t catalog.Text[S], v string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.texts[name]; !ok {
-		panic(fmt.Sprintf("BUG: stats: %s has no info counter %q", s.scope, name))
-	}
-	s.texts[name] = v
+	s.texts[t] = v
+	s.mu.Unlock()
 }
 
-// Instance is a point-in-time copy of one Set.
+// Instance is a point-in-time copy of one Set, by catalog name.
 type Instance struct {
 	Scope  catalog.Scope     `json:"scope"`
 	Key    string            `json:"key,omitempty"`
@@ -82,36 +63,25 @@ type Instance struct {
 	Texts  map[string]string `json:"texts,omitempty"`
 }
 
-func (s *Set) snapshot() Instance {
-	in := Instance{Scope: s.scope, Key: s.key, Labels: s.labels,
-		Values: make(map[string]int64, len(s.ints)), Texts: map[string]string{}}
-	for n, v := range s.ints {
-		in.Values[n] = v.Load()
+// Instance returns a point-in-time copy of the set.
+func (s *Set[S]) Instance() Instance {
+	var sc S
+	nums, textNames := sc.NumNames(), sc.TextNames()
+	in := Instance{Scope: sc.Scope(), Key: s.key, Labels: s.labels,
+		Values: make(map[string]int64, len(nums)), Texts: make(map[string]string, len(textNames))}
+	for i := range s.ints {
+		in.Values[nums[i]] = s.ints[i].Load()
 	}
 	s.mu.Lock()
-	for n, t := range s.texts {
-		in.Texts[n] = t
+	for i, t := range s.texts {
+		in.Texts[textNames[i]] = t
 	}
-	funcs := make(map[string]func() int64, len(s.funcs))
-	for n, f := range s.funcs {
-		funcs[n] = f
-	}
+	funcs := append([]func() int64(nil), s.funcs...)
 	s.mu.Unlock()
-	for n, f := range funcs {
-		in.Values[n] = f()
+	for i, f := range funcs {
+		if f != nil {
+			in.Values[nums[i]] = f()
+		}
 	}
 	return in
 }
-
-// Names lists the numeric counter names of the set, sorted.
-func (s *Set) Names() []string {
-	out := make([]string, 0, len(s.ints))
-	for n := range s.ints {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// Instance returns a point-in-time copy of the set.
-func (s *Set) Instance() Instance { return s.snapshot() }

@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
@@ -14,7 +15,7 @@ import (
 // reports its outcome to the source.
 func (s *session) apply(ctx context.Context, op *wire.Op) error {
 	if s.m.restore.has(s.hello.SetName) {
-		s.peer.Counter("OpsDropped").Add(1)
+		s.peer.Counter(catalog.StatOpsDropped).Add(1)
 		if op.Kind == wire.OpTask {
 			s.task = wire.TaskResult{Outcome: wire.TaskIgnored, ExitCode: -1}
 			return s.sendTaskResult(op.Seq)

@@ -77,9 +77,9 @@ func New(cfg Config) *Module {
 	}
 	m := &Module{cfg: cfg, resume: make(chan struct{}), conns: map[*session]struct{}{},
 		jobs: map[string]*session{}, gate: newGate()}
-	m.failed = cfg.Stats.Security.Counter("FailedLogins")
-	m.logins = cfg.Stats.Security.Counter("Logins")
-	cfg.Stats.Kernel.SetFunc("TargetOpenHandles", m.openHandles.Load)
+	m.failed = cfg.Stats.Security.Counter(catalog.StatFailedLogins)
+	m.logins = cfg.Stats.Security.Counter(catalog.StatLogins)
+	cfg.Stats.Kernel.SetFunc(catalog.StatTargetOpenHandles, m.openHandles.Load)
 	if v := cfg.Settings.String("TargetPaused"); v != "" && v != "0" {
 		m.paused.Store(true)
 	}

@@ -54,7 +54,7 @@ func startTarget(t *testing.T) *testTarget {
 		t.Fatal(err)
 	}
 	cat := catalog.Must()
-	tt := &testTarget{hub: events.NewHub(cat), reg: stats.NewRegistry(cat), log: &lockedBuffer{}}
+	tt := &testTarget{hub: events.NewHub(cat), reg: stats.NewRegistry(), log: &lockedBuffer{}}
 	st := settings.Overlay{Base: base, Over: map[string]string{"NetworkTimeout": "5"}}
 	tt.m = New(Config{ServerName: "t", Settings: st, Hub: tt.hub, Stats: tt.reg, DataPath: t.TempDir(),
 		Secret: func(wire.Hello) ([]byte, error) { return []byte("s3cret"), nil },
@@ -165,7 +165,7 @@ func TestWrongSecretCountsFailedLogin(t *testing.T) {
 		t.Fatal("handshake with a wrong secret succeeded")
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for tt.reg.Security.Counter("FailedLogins").Load() != 1 {
+	for tt.reg.Security.Counter(catalog.StatFailedLogins).Load() != 1 {
 		if time.Now().After(deadline) {
 			t.Fatal("failed login not counted")
 		}
@@ -226,7 +226,7 @@ func TestServeReturnsWithIdleSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat := catalog.Must()
-	m := New(Config{ServerName: "t", Settings: base, Hub: events.NewHub(cat), Stats: stats.NewRegistry(cat),
+	m := New(Config{ServerName: "t", Settings: base, Hub: events.NewHub(cat), Stats: stats.NewRegistry(),
 		DataPath: t.TempDir(), Secret: func(wire.Hello) ([]byte, error) { return []byte("s"), nil },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

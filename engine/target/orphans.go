@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/wire"
 )
@@ -72,9 +73,9 @@ func (s *session) orphan(ctx context.Context, op *wire.Op) {
 		s.m.cfg.Log.Warn("orphan not removed", "path", display, "err", err)
 		return
 	}
-	s.peer.Counter("Orphan Files Removed").Add(files)
-	s.peer.Counter("Orphan Directories Removed").Add(dirs)
-	s.peer.Counter("Orphan Bytes Removed").Add(bytes)
+	s.peer.Counter(catalog.StatOrphanFilesRemoved).Add(files)
+	s.peer.Counter(catalog.StatOrphanDirectoriesRemoved).Add(dirs)
+	s.peer.Counter(catalog.StatOrphanBytesRemoved).Add(bytes)
 	if st.String("LogAllOrphans") == "1" {
 		s.m.cfg.Log.Info("orphan removed", "path", display, "files", files, "directories", dirs, "bytes", bytes)
 	}

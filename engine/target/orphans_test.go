@@ -26,7 +26,7 @@ func orphanSession(t *testing.T, over map[string]string) (*session, string) {
 	cat := catalog.Must()
 	over["DataPath"] = t.TempDir()
 	m := New(Config{ServerName: "t", Settings: settings.Overlay{Base: base, Over: over}, Hub: events.NewHub(cat),
-		Stats: stats.NewRegistry(cat), DataPath: over["DataPath"], Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Stats: stats.NewRegistry(), DataPath: over["DataPath"], Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	root := filepath.Join(t.TempDir(), "replica")
 	a, err := apply.New(root, apply.DefaultOptions())
 	if err != nil {
@@ -58,7 +58,7 @@ func TestOrphanOpsAreConfined(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "orphan")); err != nil {
 		t.Fatal("a refused orphan op removed a file")
 	}
-	if n := s.peer.Counter("Orphan Files Removed").Load(); n != 0 {
+	if n := s.peer.Counter(catalog.StatOrphanFilesRemoved).Load(); n != 0 {
 		t.Fatalf("refused orphans counted: %d", n)
 	}
 	if ents, _ := os.ReadDir(s.m.orphansDir()); len(ents) != 0 {
@@ -68,7 +68,7 @@ func TestOrphanOpsAreConfined(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "orphan")); !os.IsNotExist(err) {
 		t.Fatal("orphan not removed")
 	}
-	if got := s.peer.Counter("Orphan Bytes Removed").Load(); got != 5 {
+	if got := s.peer.Counter(catalog.StatOrphanBytesRemoved).Load(); got != 5 {
 		t.Fatalf("Orphan Bytes Removed %d", got)
 	}
 	if b, err := os.ReadFile(filepath.Join(s.m.orphansDir(), "set", "orphan")); err != nil || string(b) != "12345" {

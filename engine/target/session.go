@@ -21,13 +21,14 @@ import (
 
 // session serves one source connection.
 type session struct {
-	m     *Module
-	c     *wire.Conn
-	hello wire.Hello
-	a     *apply.Applier
-	d     *durableRecord
-	peer  *stats.Set
-	since time.Time
+	m        *Module
+	c        *wire.Conn
+	hello    wire.Hello
+	a        *apply.Applier
+	d        *durableRecord
+	peer     *stats.Set[catalog.Target] // created once the source is admitted
+	peerAddr string                     // the source's host, the block's key
+	since    time.Time
 
 	applied uint64 // highest sequence applied (not yet necessarily durable)
 	state   atomic.Value
@@ -46,7 +47,6 @@ type session struct {
 	opsRx, mirRx *atomic.Int64
 	queued       atomic.Int64 // ops received, not yet applied (Ops Remaining)
 	queuedBytes  atomic.Int64
-	last         apply.CounterSnapshot // applier counters already published
 }
 
 func (s *session) entry() Entry {
@@ -78,7 +78,7 @@ func (m *Module) handle(parent context.Context, nc net.Conn, admitted func()) {
 	}
 	c := wire.NewConn(nc, wire.Options{})
 	defer c.Close()
-	s := &session{m: m, c: c, since: time.Now()}
+	s := &session{m: m, c: c, since: time.Now(), peerAddr: peerHost(nc.RemoteAddr())}
 	s.state.Store(DataOK)
 
 	timeout := time.Duration(max(1, m.cfg.Settings.Int("NetworkTimeout"))) * time.Second
@@ -122,14 +122,13 @@ func (m *Module) handle(parent context.Context, nc net.Conn, admitted func()) {
 	}()
 	s.blocked = s.acquireBlock()
 
-	s.peer = m.cfg.Stats.Target(peerHost(nc.RemoteAddr()))
-	s.peer.SetText("PeerAddress", peerHost(nc.RemoteAddr()))
-	s.peer.SetText("LocalAddress", peerHost(nc.LocalAddr()))
-	s.opsRx = s.peer.Counter("Ops Received")
-	s.mirRx = s.peer.Counter("Mirror Ops Received")
-	s.peer.SetFunc("Ops Remaining", func() int64 { return s.queued.Load() })
-	s.peer.SetFunc("Bytes In Target Queue", func() int64 { return s.queuedBytes.Load() })
-	s.peer.SetFunc("BytesInQueue", func() int64 { return s.queuedBytes.Load() })
+	s.peer.SetText(catalog.StatPeerAddress, s.peerAddr)
+	s.peer.SetText(catalog.StatLocalAddress, peerHost(nc.LocalAddr()))
+	s.opsRx = s.peer.Counter(catalog.StatOpsReceived)
+	s.mirRx = s.peer.Counter(catalog.StatMirrorOpsReceived)
+	s.peer.SetFunc(catalog.StatOpsRemaining, func() int64 { return s.queued.Load() })
+	s.peer.SetFunc(catalog.StatBytesInTargetQueue, func() int64 { return s.queuedBytes.Load() })
+	s.peer.SetFunc(catalog.StatBytesInQueue, func() int64 { return s.queuedBytes.Load() })
 
 	if err := s.sendJobState(); err != nil {
 		m.cfg.Log.Info("source connection ended", "connection", hello.ConnectionID, "source", nc.RemoteAddr(), "err", err)
@@ -180,6 +179,13 @@ func (s *session) open(h wire.Hello) error {
 	opts.RetryInterval = time.Duration(st.Int("TGRetryLocked")) * time.Second
 	opts.RetryLimit = int(st.Int("TGExecutionRetryLimit"))
 	opts.RunTask = s.runTask
+	// The applier counts straight into the peer's Target block, which
+	// outlives sessions, and the Kernel's open handles, shared by all.
+	s.peer = s.m.cfg.Stats.Target(s.peerAddr)
+	opts.Counters = &apply.Counters{OpenHandles: &s.m.openHandles,
+		Retries: s.peer.Counter(catalog.StatRetries), OpsDropped: s.peer.Counter(catalog.StatOpsDropped),
+		TasksSucceeded: s.peer.Counter(catalog.StatTasksSucceeded), TasksFailed: s.peer.Counter(catalog.StatTasksFailed),
+		TasksIgnored: s.peer.Counter(catalog.StatTasksIgnored)}
 	opts.OnEvent = func(id int, args ...string) {
 		s.m.cfg.Hub.Raise(events.SourceEngine, id, s.ctx(), args...)
 	}
@@ -215,9 +221,6 @@ func (s *session) close() {
 	}
 	if s.d != nil {
 		_ = s.d.close()
-	}
-	if s.a != nil && s.peer != nil {
-		s.publishCounters()
 	}
 }
 
@@ -365,7 +368,6 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 		ops++
 		bytes += uint64(op.PayloadBytes())
 	}
-	s.publishCounters()
 	return ops, bytes, nil
 }
 
@@ -382,17 +384,3 @@ func (s *session) commit(ops, bytes uint64) error {
 
 // connID is the entry's connection ID as text, for events.
 func (s *session) connID() string { return strconv.Itoa(int(s.hello.ConnectionID)) }
-
-// publishCounters adds what the applier counted since the last call to the
-// peer's Target block, which outlives sessions.
-func (s *session) publishCounters() {
-	cur := s.a.Counters().Snapshot()
-	prev := s.last
-	s.peer.Counter("Retries").Add(cur.Retries - prev.Retries)
-	s.peer.Counter("OpsDropped").Add(cur.OpsDropped - prev.OpsDropped)
-	s.peer.Counter("TasksSucceeded").Add(cur.TasksSucceeded - prev.TasksSucceeded)
-	s.peer.Counter("TasksFailed").Add(cur.TasksFailed - prev.TasksFailed)
-	s.peer.Counter("TasksIgnored").Add(cur.TasksIgnored - prev.TasksIgnored)
-	s.m.openHandles.Add(cur.OpenHandles - prev.OpenHandles)
-	s.last = cur
-}

@@ -24,7 +24,7 @@ type fakeEngine struct {
 
 func newFakeEngine() *fakeEngine {
 	cat := catalog.Must()
-	return &fakeEngine{cat: cat, hub: events.NewHub(cat), reg: stats.NewRegistry(cat)}
+	return &fakeEngine{cat: cat, hub: events.NewHub(cat), reg: stats.NewRegistry()}
 }
 
 func (e *fakeEngine) Catalog() *catalog.Catalog { return e.cat }

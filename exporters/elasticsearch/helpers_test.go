@@ -38,32 +38,32 @@ func sampleEventDocs(b *docBuilder) [][]byte {
 // sampleSnapshot has every scope, one target and one connection, and a
 // non-zero value in every counter.
 func sampleSnapshot(cat *catalog.Catalog) stats.Snapshot {
-	reg := stats.NewRegistry(cat)
+	reg := stats.NewRegistry()
 	reg.Target("10.0.0.1")
 	reg.AddConnection(3, map[string]string{"job": "payroll", "replication_set": "payroll-set", "target": "10.0.0.2:6320"})
-	sets := []*stats.Set{reg.Kernel, reg.Security, reg.Source, reg.Target("10.0.0.1")}
 	c, _ := reg.Connection(3)
-	sets = append(sets, c)
-	for _, s := range sets {
-		for i, n := range s.Names() {
-			s.Counter(n).Store(int64(i + 1))
-		}
-	}
-	for _, k := range cat.Counters {
-		if k.Kind != catalog.KindInfo {
-			continue
-		}
-		v := "some text"
-		if k.Unit == "timestamp" {
-			v = sampleTime.Local().Format(time.ANSIC)
-		}
-		for _, s := range sets {
-			if s.Scope() == k.Scope {
-				s.SetText(k.Name, v)
-			}
-		}
-	}
+	fillSet(cat, reg.Kernel)
+	fillSet(cat, reg.Security)
+	fillSet(cat, reg.Source)
+	fillSet(cat, reg.Target("10.0.0.1"))
+	fillSet(cat, c)
 	snap := reg.Snapshot()
 	snap.Time = sampleTime
 	return snap
+}
+
+// fillSet gives every counter of s a non-zero value and every info counter a
+// text (a time in the format the engine writes for timestamps).
+func fillSet[S catalog.ScopeMarker](cat *catalog.Catalog, s *stats.Set[S]) {
+	var sc S
+	for i := range sc.NumNames() {
+		s.Counter(catalog.Num[S](i)).Store(int64(i + 1))
+	}
+	for i, n := range sc.TextNames() {
+		v := "some text"
+		if k, _ := cat.Counter(n); k.Unit == "timestamp" {
+			v = sampleTime.Local().Format(time.ANSIC)
+		}
+		s.SetText(catalog.Text[S](i), v)
+	}
 }

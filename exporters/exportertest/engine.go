@@ -20,7 +20,7 @@ type Engine struct {
 // New returns an engine named "fake" over the embedded catalog.
 func New() *Engine {
 	cat := catalog.Must()
-	return &Engine{Cat: cat, Hub: events.NewHub(cat), Reg: stats.NewRegistry(cat), Name: "fake"}
+	return &Engine{Cat: cat, Hub: events.NewHub(cat), Reg: stats.NewRegistry(), Name: "fake"}
 }
 
 func (e *Engine) Catalog() *catalog.Catalog { return e.Cat }

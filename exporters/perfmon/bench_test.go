@@ -12,7 +12,7 @@ import (
 // 1,000 connections: the values of all five sets.
 func BenchmarkSamples(b *testing.B) {
 	sets := testSets(b)
-	reg := stats.NewRegistry(testCatalog(b))
+	reg := stats.NewRegistry()
 	for i := 1; i <= 1000; i++ {
 		reg.AddConnection(i, map[string]string{"job": "job" + strconv.Itoa(i), "target": "10.0.0.9:6320"})
 	}

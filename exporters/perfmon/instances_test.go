@@ -3,16 +3,17 @@ package perfmon
 import (
 	"testing"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/stats"
 )
 
 func TestSamplesFromSnapshot(t *testing.T) {
 	sets := testSets(t)
-	reg := stats.NewRegistry(testCatalog(t))
-	reg.Kernel.Counter("RepBytesGenerated").Store(5 << 10)
-	reg.Target("10.0.0.7").Counter("Retries").Store(3)
+	reg := stats.NewRegistry()
+	reg.Kernel.Counter(catalog.StatRepBytesGenerated).Store(5 << 10)
+	reg.Target("10.0.0.7").Counter(catalog.StatRetries).Store(3)
 	c := reg.AddConnection(4, map[string]string{"job": "web (prod)", "target": "10.0.0.9:6320"})
-	c.Counter("conBytesTx").Store(777)
+	c.Counter(catalog.StatConBytesTx).Store(777)
 	snap := reg.Snapshot()
 
 	byName := map[string]CounterSet{}

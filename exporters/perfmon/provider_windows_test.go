@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/windows"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/stats"
 )
 
@@ -38,10 +39,10 @@ func TestProviderUnderPerfLib(t *testing.T) {
 		}
 	}()
 
-	reg := stats.NewRegistry(testCatalog(t))
-	reg.Kernel.Counter("RepBytesGenerated").Store(3 << 10)
-	reg.Target("10.0.0.7").Counter("Retries").Store(3)
-	reg.AddConnection(1, map[string]string{"job": "web", "target": "10.0.0.9:6320"}).Counter("conBytesTx").Store(1000)
+	reg := stats.NewRegistry()
+	reg.Kernel.Counter(catalog.StatRepBytesGenerated).Store(3 << 10)
+	reg.Target("10.0.0.7").Counter(catalog.StatRetries).Store(3)
+	reg.AddConnection(1, map[string]string{"job": "web", "target": "10.0.0.9:6320"}).Counter(catalog.StatConBytesTx).Store(1000)
 	reg.AddConnection(2, map[string]string{"job": "db", "target": "10.0.0.9:6320"})
 	if err := p.Publish(reg.Snapshot()); err != nil {
 		t.Fatal(err)

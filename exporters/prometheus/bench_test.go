@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // BenchmarkScrape serves /metrics for a server with 1,000 and 10,000
@@ -23,8 +25,8 @@ func benchScrape(b *testing.B, conns int) {
 	statuses := make([]ConnectionStatus, 0, conns)
 	for i := 1; i <= conns; i++ {
 		s := eng.addConnection(i, "job"+strconv.Itoa(i))
-		s.Counter("conBytesTx").Store(int64(i) << 20)
-		s.Counter("conState").Store(1)
+		s.Counter(catalog.StatConBytesTx).Store(int64(i) << 20)
+		s.Counter(catalog.StatConState).Store(1)
 		statuses = append(statuses, ConnectionStatus{ConnectionID: i, TransmitMode: "Active",
 			MirrorStatus: "Idle", ReplicationStatus: "Replicating", TargetDataState: "OK"})
 	}

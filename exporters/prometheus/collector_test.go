@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	prom "github.com/prometheus/client_golang/prometheus"
 )
 
@@ -15,17 +16,17 @@ import (
 func TestScrapeServesSnapshotValues(t *testing.T) {
 	eng := newFakeEngine(t)
 	start := time.Date(2024, 3, 9, 14, 5, 7, 0, time.Local)
-	eng.reg.Kernel.SetText("Start Time", start.Format(time.ANSIC))
-	eng.reg.Kernel.Counter("RepOpsGenerated").Store(77)
-	eng.reg.Kernel.Counter("CRCReadTime").Store(250_000)
-	eng.reg.Security.Counter("FailedLogins").Store(3)
-	eng.reg.Source.Counter("autoDisConnects").Store(2)
-	eng.reg.Target("10.0.0.1").Counter("Retries").Store(5)
+	eng.reg.Kernel.SetText(catalog.StatStartTime, start.Format(time.ANSIC))
+	eng.reg.Kernel.Counter(catalog.StatRepOpsGenerated).Store(77)
+	eng.reg.Kernel.Counter(catalog.StatCRCReadTime).Store(250_000)
+	eng.reg.Security.Counter(catalog.StatFailedLogins).Store(3)
+	eng.reg.Source.Counter(catalog.StatAutoDisConnects).Store(2)
+	eng.reg.Target("10.0.0.1").Counter(catalog.StatRetries).Store(5)
 	c := eng.addConnection(7, "web")
-	c.Counter("conBytesTx").Store(1234)
-	c.Counter("conMirrorPercent").Store(455)
-	c.Counter("conBandwidthLimit").Store(8)
-	c.SetText("connectTime", start.Add(time.Minute).Format(time.ANSIC))
+	c.Counter(catalog.StatConBytesTx).Store(1234)
+	c.Counter(catalog.StatConMirrorPercent).Store(455)
+	c.Counter(catalog.StatConBandwidthLimit).Store(8)
+	c.SetText(catalog.StatConnectTime, start.Add(time.Minute).Format(time.ANSIC))
 	eng.addConnection(8, "db") // never connected: no connect time
 
 	mfs := gather(t, newTestExporter(t, eng, Options{}))
@@ -75,7 +76,7 @@ func TestRemovedConnectionDisappears(t *testing.T) {
 // A registry that checks every metric against its descriptor accepts ours.
 func TestPedanticRegistry(t *testing.T) {
 	eng := newFakeEngine(t)
-	eng.addConnection(1, "a").Counter("conState").Store(12)
+	eng.addConnection(1, "a").Counter(catalog.StatConState).Store(12)
 	eng.reg.Target("10.0.0.1")
 	e := newTestExporter(t, eng, fullStatusOptions())
 	reg := prom.NewPedanticRegistry()
@@ -90,9 +91,9 @@ func TestPedanticRegistry(t *testing.T) {
 // Families lists exactly the dtrep_ families a scrape serves.
 func TestFamiliesMatchScrape(t *testing.T) {
 	eng := newFakeEngine(t)
-	eng.addConnection(1, "a").SetText("connectTime", time.Now().Format(time.ANSIC))
+	eng.addConnection(1, "a").SetText(catalog.StatConnectTime, time.Now().Format(time.ANSIC))
 	eng.reg.Target("10.0.0.1")
-	eng.reg.Kernel.SetText("Start Time", time.Now().Format(time.ANSIC))
+	eng.reg.Kernel.SetText(catalog.StatStartTime, time.Now().Format(time.ANSIC))
 	e := newTestExporter(t, eng, fullStatusOptions())
 	mfs := gather(t, e)
 	fams, err := Families(eng.cat)
@@ -129,7 +130,7 @@ func TestFamiliesMatchScrape(t *testing.T) {
 // One failing part costs only its own series and says so.
 func TestCollectorFailureIsIsolated(t *testing.T) {
 	eng := newFakeEngine(t)
-	eng.addConnection(1, "a").Counter("conState").Store(8)
+	eng.addConnection(1, "a").Counter(catalog.StatConState).Store(8)
 	opts := fullStatusOptions()
 	opts.ConnectionStatuses = func(context.Context) ([]ConnectionStatus, error) {
 		return nil, errors.New("jobs unavailable")
@@ -165,8 +166,8 @@ func TestBuildInfo(t *testing.T) {
 // included.
 func TestPromtoolCheckMetrics(t *testing.T) {
 	eng := newFakeEngine(t)
-	eng.addConnection(1, "a").SetText("connectTime", time.Now().Format(time.ANSIC))
+	eng.addConnection(1, "a").SetText(catalog.StatConnectTime, time.Now().Format(time.ANSIC))
 	eng.reg.Target("10.0.0.1")
-	eng.reg.Kernel.SetText("Start Time", time.Now().Format(time.ANSIC))
+	eng.reg.Kernel.SetText(catalog.StatStartTime, time.Now().Format(time.ANSIC))
 	promtoolCheckMetrics(t, scrape(t, newTestExporter(t, eng, fullStatusOptions())))
 }

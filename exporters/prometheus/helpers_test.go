@@ -29,7 +29,7 @@ type fakeEngine struct {
 func newFakeEngine(t testing.TB) *fakeEngine {
 	t.Helper()
 	cat := catalog.Must()
-	return &fakeEngine{cat: cat, reg: stats.NewRegistry(cat), hub: events.NewHub(cat)}
+	return &fakeEngine{cat: cat, reg: stats.NewRegistry(), hub: events.NewHub(cat)}
 }
 
 func (f *fakeEngine) Catalog() *catalog.Catalog { return f.cat }
@@ -40,7 +40,7 @@ func (f *fakeEngine) Subscribe(size int, filter func(events.Event) bool) *events
 func (f *fakeEngine) ServerName() string { return "fake" }
 
 // addConnection adds a connection block labelled the way the server does.
-func (f *fakeEngine) addConnection(id int, job string) *stats.Set {
+func (f *fakeEngine) addConnection(id int, job string) *stats.Set[catalog.Connection] {
 	return f.reg.AddConnection(id, map[string]string{"job": job, "replication_set": job + "-set",
 		"target": "10.0.0.2:1100"})
 }

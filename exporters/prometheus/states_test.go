@@ -3,6 +3,8 @@ package prometheus
 import (
 	"context"
 	"testing"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // fullStatusOptions reports status words for connections 1 and 2 and two
@@ -32,9 +34,9 @@ func fullStatusOptions() Options {
 
 func TestConnectionStateSets(t *testing.T) {
 	eng := newFakeEngine(t)
-	eng.addConnection(1, "web").Counter("conState").Store(1)
-	eng.addConnection(2, "db").Counter("conState").Store(12) // Scheduled and Error
-	eng.addConnection(3, "new")                              // conState 0, not listed yet
+	eng.addConnection(1, "web").Counter(catalog.StatConState).Store(1)
+	eng.addConnection(2, "db").Counter(catalog.StatConState).Store(12) // Scheduled and Error
+	eng.addConnection(3, "new")                                        // conState 0, not listed yet
 	mfs := gather(t, newTestExporter(t, eng, fullStatusOptions()))
 
 	type want struct {

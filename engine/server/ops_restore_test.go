@@ -121,3 +121,29 @@ func TestRestoreRequiredPersists(t *testing.T) {
 		t.Fatalf("persisted state %q", b)
 	}
 }
+
+// Undoing a failover on the target hands the copy back to the source as
+// it was left: the source notices that it did not ask for it, removes what
+// only the target has and mirrors the differences, so the copy is the
+// source's again without the user starting anything.
+func TestUndoFailoverRemirrorsTheCopy(t *testing.T) {
+	p := startJob(t, nil, nil)
+	failover(t, p)
+	writeFile(t, filepath.Join(p.SrcDir, "a.txt"), "a source change made while the target was live")
+	writeFile(t, filepath.Join(p.SrcDir, "source-only.txt"), "only on the source")
+	if err := os.Remove(filepath.Join(p.SrcDir, "d/e/c.txt")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "discarded ops counted", func() bool { return targetCounter(p, "OpsDropped") >= 3 })
+
+	if err := p.Tgt.Target().ClearRestore("j"); err != nil {
+		t.Fatal(err)
+	}
+	waitSame(t, p.SrcDir, p.TgtDir, nil)
+	p.WaitStatus(t, "j", wait, func(st mgmt.JobStatus) bool { return st.TargetDataState == "OK" })
+	for _, gone := range []string{"made-after-failover.txt", "d/e/c.txt"} {
+		if exists(filepath.Join(p.TgtDir, gone)) {
+			t.Errorf("%s still on the target after the undo", gone)
+		}
+	}
+}

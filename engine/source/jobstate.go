@@ -15,6 +15,12 @@ const eventRestoreRequired = 4018
 // replication ops rather than let the source overwrite it, so the
 // connection says so (4018) and shows Restore Required until a restore or
 // a user's remirror resolves it.
+//
+// When the target clears the state without this source having asked (the
+// failover was undone on the target), the copy is handed back as it was
+// left: it missed every op the target discarded and may hold changes made
+// while it was live. The source then owes it an orphan pass and a
+// difference mirror, which make it the source's copy again.
 func (c *Connection) jobState(m *wire.JobState) {
 	req := m.Flags&wire.JobRestoreRequired != 0
 	was := c.ops.restoreReq.Swap(req)
@@ -23,7 +29,13 @@ func (c *Connection) jobState(m *wire.JobState) {
 		a := c.ctxArgs()
 		c.raise(eventRestoreRequired, fmt.Sprintf("Connection %s to %s (%s) for Replication Set %s is established",
 			a[3], a[0], a[1], a[2]))
-	case !req && was:
+	case !req && was && c.ops.resolving.Swap(false):
 		c.cfg.Log.Info("the target no longer requires a restore", "connection", c.cfg.ID)
+	case !req && was:
+		c.cfg.Log.Info("the target's copy was handed back (failover undone): removing orphans, then a difference mirror",
+			"connection", c.cfg.ID)
+		c.st.update(func(s *Status) { s.TargetDataState = DataMirrorRequired })
+		c.mir.need.Store(MirrorDiffMode)
+		c.dq.orphans.Store(true)
 	}
 }

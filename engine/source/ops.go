@@ -21,6 +21,7 @@ const (
 // verification, orphan removal or restore.
 type opsState struct {
 	restoreReq atomic.Bool // the target's copy is authoritative (Restore Required)
+	resolving  atomic.Bool // this source told the target the copies agree (restore, user remirror)
 
 	activity atomic.Pointer[activityKind] // running activity; nil when a mirror or nothing runs
 

@@ -55,7 +55,9 @@ func (c *Connection) resolveRestore() error {
 	if s == nil {
 		return c.errNotConnected()
 	}
+	c.ops.resolving.Store(true)
 	if err := s.c.Send(&wire.Control{Action: wire.ControlRestoreResolved}); err != nil {
+		c.ops.resolving.Store(false)
 		return fmt.Errorf("restore resolved: %w", err)
 	}
 	return nil

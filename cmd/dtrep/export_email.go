@@ -34,6 +34,7 @@ func startEmail(srv *server.Server, st settings.Reader) (func(context.Context) e
 	if err != nil {
 		return nil, err
 	}
+	addMetrics(srv, n.Collector())
 	return n.Run, nil
 }
 

@@ -12,8 +12,9 @@ import (
 	"github.com/dtrep/dtrep/engine/settings"
 )
 
-// The event log writers the settings turn on publish their counters on the
-// server's /metrics, whichever exporter starts first.
+// The event log writers the settings turn on, and the e-mail notifier,
+// publish their counters on the server's /metrics, whichever exporter
+// starts first.
 func TestEventlogCountersOnMetrics(t *testing.T) {
 	addr := freeAddr(t)
 	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
@@ -21,14 +22,15 @@ func TestEventlogCountersOnMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := settings.Overlay{Base: base, Over: map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test",
-		"PrometheusAddress": addr, "JournaldEnabled": "off", "SyslogAddress": "tcp://" + freeAddr(t)}}
+		"PrometheusAddress": addr, "JournaldEnabled": "off", "SyslogAddress": "tcp://" + freeAddr(t),
+		"EmailServer": freeAddr(t), "EmailTo": "ops@example.com"}}
 	srv, err := server.New(server.Options{Settings: st, Name: "eventlog-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var runs []func(context.Context) error
-	for _, start := range []exporterStarter{startPrometheus, startEventlog} {
+	for _, start := range []exporterStarter{startPrometheus, startEventlog, startEmail} {
 		run, err := start(srv, st)
 		if err != nil || run == nil {
 			t.Fatalf("starter: run %v, err %v", run != nil, err)
@@ -54,7 +56,8 @@ func TestEventlogCountersOnMetrics(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{`dtrep_eventlog_events_written_total{writer="syslog"} 0`,
-		`dtrep_eventlog_events_dropped_total{writer="syslog"} 0`, `dtrep_eventlog_writer_up{writer="syslog"} 1`} {
+		`dtrep_eventlog_events_dropped_total{writer="syslog"} 0`, `dtrep_eventlog_writer_up{writer="syslog"} 1`,
+		"dtrep_email_messages_sent_total 0", "dtrep_email_events_pending 0", "dtrep_email_status 0"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}

@@ -48,7 +48,7 @@ func startPrometheus(srv *server.Server, st settings.Reader) (func(context.Conte
 		}
 		return nil, catalog.Wrap(catalog.CodeInvalidParameter, err, "PrometheusAddress %q", addr)
 	}
-	exp, err := prometheus.New(srv, prometheus.Options{Log: slog.Default(), Extra: []prom.Collector{metricsOf(srv)}})
+	exp, err := prometheus.New(srv, prometheus.Options{Log: slog.Default(), Extra: []prom.Collector{metricsOf(srv), failoverMetrics(srv)}})
 	if err != nil {
 		ln.Close()
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/exporters/email/smtptest"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // Events of the selected levels reach every recipient through STARTTLS
@@ -66,6 +67,25 @@ func TestDigestThroughSTARTTLSWithAuth(t *testing.T) {
 	r.waitCounter(t, CounterMessagesSent, 1, 5*time.Second)
 	if c := r.n.Counters(); c[CounterEventsSent] != 2 || c[CounterStatus] != CodeWorking {
 		t.Errorf("counters %v", c)
+	}
+	// The same counters, as /metrics publishes them.
+	want := `
+# HELP dtrep_email_events_sent_total Events reported in e-mails the server accepted.
+# TYPE dtrep_email_events_sent_total counter
+dtrep_email_events_sent_total 2
+# HELP dtrep_email_messages_sent_total E-mails the server accepted.
+# TYPE dtrep_email_messages_sent_total counter
+dtrep_email_messages_sent_total 1
+# HELP dtrep_email_status Chapter 5 code of the last attempt: 2200 sent, 2201, 2202, 2207 or 2216 failed, 0 none yet.
+# TYPE dtrep_email_status gauge
+dtrep_email_status 2200
+`
+	if err := testutil.CollectAndCompare(r.n.Collector(), strings.NewReader(want),
+		"dtrep_email_events_sent_total", "dtrep_email_messages_sent_total", "dtrep_email_status"); err != nil {
+		t.Error(err)
+	}
+	if problems, err := testutil.CollectAndLint(r.n.Collector()); err != nil || len(problems) != 0 {
+		t.Errorf("metric lint: %v %v", problems, err)
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/renameio/v2/maybe"
+	"github.com/dtrep/dtrep/internal/atomicfile"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
@@ -308,12 +308,7 @@ func (m *Manager) saveLocked() error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(m.path), 0o700); err != nil {
-		return fmt.Errorf("failover: %w", err)
-	}
-	// Atomic replacement where the platform has it (renameio's WriteFile
-	// exists on Unix only); Windows gets a plain write, so it builds.
-	if err := maybe.WriteFile(m.path, b, 0o600); err != nil {
+	if err := atomicfile.WriteFile(m.path, b, 0o600); err != nil {
 		return fmt.Errorf("failover: %w", err)
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/wire"
+	"github.com/dtrep/dtrep/internal/atomicfile"
 )
 
 // eventDataState: "Target data state for connection %1 from %2 (%3) has
@@ -87,16 +88,7 @@ func (r *restoreFlags) put(set string, on bool) error {
 	if err := os.MkdirAll(filepath.Dir(r.path), 0o700); err != nil {
 		return fmt.Errorf("restore state: %w", err)
 	}
-	tmp := r.path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("restore state: %w", err)
-	}
-	_, werr := f.Write(b)
-	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
-		return fmt.Errorf("restore state: %w", err)
-	}
-	if err := os.Rename(tmp, r.path); err != nil {
+	if err := atomicfile.WriteFile(r.path, b, 0o600); err != nil {
 		return fmt.Errorf("restore state: %w", err)
 	}
 	if on {

@@ -29,6 +29,9 @@ type job struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	connID int
+	// refused says why the job was not started again at the server's
+	// start (startable); "" once it starts.
+	refused string
 }
 
 func newJobID() string {

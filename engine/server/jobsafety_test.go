@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
@@ -68,5 +69,48 @@ func TestJobsThatDestroyDataAreRefused(t *testing.T) {
 	// A separate directory on this same server is a legitimate job.
 	if err := s.CreateJob(ctx, mgmt.JobSpec{Name: "good", SourcePath: src, Target: self, TargetPath: elsewhere}); err != nil {
 		t.Fatalf("a job into a separate directory: %v", err)
+	}
+}
+
+// Stored jobs are checked again when the server starts them: a jobs.json
+// written by hand or by an older version cannot start a job creation
+// would refuse. The job stays listed with the reason, and starting it by
+// hand is refused with the same code. A source path that is only missing
+// for now still starts (the connection waits for it).
+func TestStoredJobsAreCheckedAtStart(t *testing.T) {
+	data := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(t.TempDir(), link); err != nil {
+		t.Fatal(err)
+	}
+	jobs := `[
+ {"spec": {"name": "root", "source_path": "/", "target": "127.0.0.1:9", "target_path": "/srv/replica"}, "id": "a1", "enabled": true},
+ {"spec": {"name": "link", "source_path": "` + link + `", "target": "127.0.0.1:9", "target_path": "/srv/replica"}, "id": "a2", "enabled": true},
+ {"spec": {"name": "later", "source_path": "` + filepath.Join(t.TempDir(), "not-yet") + `", "target": "127.0.0.1:9", "target_path": "/srv/replica"}, "id": "a3", "enabled": true}
+]`
+	if err := os.WriteFile(filepath.Join(data, "jobs.json"), []byte(jobs), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := newServer(t, "restarted", map[string]string{"DataPath": data, "AutoReconnect": "1"})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = s.Serve(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	s.Addr() // Serve has started what it starts
+
+	for _, name := range []string{"root", "link"} {
+		st, err := s.JobStatus(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.ConnectionID != 0 || !strings.Contains(st.LastError, "140") {
+			t.Errorf("%s: connection %d, last error %q; want not started, with 140", name, st.ConnectionID, st.LastError)
+		}
+		if err := s.StartJob(ctx, name); catalog.CodeOf(err) != catalog.CodeSourcePathInvalid {
+			t.Errorf("starting %s by hand: %v, want 140", name, err)
+		}
+	}
+	if st, err := s.JobStatus(ctx, "later"); err != nil || st.ConnectionID == 0 {
+		t.Errorf("a job whose source path is missing for now was not started: %+v %v", st, err)
 	}
 }

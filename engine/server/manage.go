@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"net"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -39,12 +42,24 @@ func (s *Server) connLocked(name string) (*source.Connection, error) {
 }
 
 // validateSpec checks a job before anything is stored.
-func (s *Server) validateSpec(spec mgmt.JobSpec) error {
+func (s *Server) validateSpec(spec mgmt.JobSpec) error { return s.checkSpec(spec, false) }
+
+// startable checks a stored job again before its connection starts:
+// jobs.json may come from an older version or an editor, and the rules
+// depend on settings that change (AllowedTargetPaths, the server's own
+// directories). A source path that is missing now is no reason to refuse:
+// the connection reports it and waits for the path to come back.
+func (s *Server) startable(spec mgmt.JobSpec) error { return s.checkSpec(spec, true) }
+
+func (s *Server) checkSpec(spec mgmt.JobSpec, missingSourceOK bool) error {
 	if strings.TrimSpace(spec.Name) == "" {
 		return catalog.Err(catalog.CodeInvalidParameter, "job name is empty")
 	}
-	if err := pathpolicy.CheckSource(s.set, spec.SourcePath); err != nil {
-		return err
+	_, lerr := os.Lstat(spec.SourcePath)
+	if missing := errors.Is(lerr, fs.ErrNotExist) && filepath.IsAbs(spec.SourcePath); !missingSourceOK || !missing {
+		if err := pathpolicy.CheckSource(s.set, spec.SourcePath); err != nil {
+			return err
+		}
 	}
 	if !filepath.IsAbs(spec.TargetPath) {
 		return catalog.Err(catalog.CodeInvalidParameter, "target path %q must be absolute", spec.TargetPath)
@@ -119,6 +134,10 @@ func (s *Server) StartJob(_ context.Context, name string) error {
 	if s.ctx == nil {
 		return catalog.Err(catalog.CodeSourceNotLoaded, "the server is not running")
 	}
+	if err := s.startable(j.Spec); err != nil {
+		return err
+	}
+	j.refused = ""
 	j.Enabled = true
 	if err := s.saveJobsLocked(); err != nil {
 		return err
@@ -260,6 +279,7 @@ func (s *Server) JobStatus(_ context.Context, name string) (mgmt.JobStatus, erro
 	st := mgmt.JobStatus{Spec: j.Spec, Enabled: j.Enabled, TransmitMode: source.TransmitStopped,
 		MirrorStatus: source.MirrorIdle, ReplicationStatus: source.ReplStopped, TargetDataState: source.DataUnknown}
 	c, id := j.conn, j.connID
+	st.LastError = j.refused
 	s.mu.Unlock()
 	if c == nil {
 		return st, nil

@@ -183,9 +183,15 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.ctx = ctx
 	if s.set.Int("AutoReconnect") != 0 {
 		for _, j := range s.jobs {
-			if j.Enabled {
-				s.startLocked(j, source.MirrorDiffMode)
+			if !j.Enabled {
+				continue
 			}
+			if err := s.startable(j.Spec); err != nil {
+				j.refused = err.Error()
+				s.log.Error("job not started: it breaks a rule jobs are created under", "job", j.Spec.Name, "err", err)
+				continue
+			}
+			s.startLocked(j, source.MirrorDiffMode)
 		}
 	}
 	s.mu.Unlock()

@@ -36,18 +36,19 @@ type Config struct {
 // setting.
 func ConfigFromSettings(st settings.Reader) (Config, error) {
 	c := Config{
-		EventLog:       strings.ToLower(st.String("EventLogEnabled")),
-		Journald:       strings.ToLower(st.String("JournaldEnabled")),
-		JournaldSocket: st.String("JournaldSocket"),
-		BufferSize:     int(st.Int("EventLogBufferSize")),
+		EventLog:       strings.ToLower(st.String(catalog.SettingEventLogEnabled)),
+		Journald:       strings.ToLower(st.String(catalog.SettingJournaldEnabled)),
+		JournaldSocket: st.String(catalog.SettingJournaldSocket),
+		BufferSize:     int(st.Int(catalog.SettingEventLogBufferSize)),
 	}
 	for _, l := range []struct {
-		name string
-		dst  *LevelSet
-	}{{"EventLogLevels", &c.EventLogLevels}, {"JournaldLevels", &c.JournaldLevels}, {"SyslogLevels", &c.SyslogLevels}} {
-		set, err := ParseLevels(st.String(l.name))
+		id  catalog.SettingID
+		dst *LevelSet
+	}{{catalog.SettingEventLogLevels, &c.EventLogLevels}, {catalog.SettingJournaldLevels, &c.JournaldLevels},
+		{catalog.SettingSyslogLevels, &c.SyslogLevels}} {
+		set, err := ParseLevels(st.String(l.id))
 		if err != nil {
-			return Config{}, catalog.Err(catalog.CodeInvalidParameter, "%s: %v", l.name, err)
+			return Config{}, catalog.Err(catalog.CodeInvalidParameter, "%s: %v", l.id.Name(), err)
 		}
 		*l.dst = set
 	}
@@ -56,22 +57,22 @@ func ConfigFromSettings(st settings.Reader) (Config, error) {
 			return Config{}, catalog.Err(catalog.CodeInvalidParameter, "%s %q: want auto, on or off", s.name, s.v)
 		}
 	}
-	if addr := st.String("SyslogAddress"); addr != "" {
+	if addr := st.String(catalog.SettingSyslogAddress); addr != "" {
 		network, address, err := ParseSyslogAddress(addr)
 		if err != nil {
 			return Config{}, catalog.Err(catalog.CodeInvalidParameter, "SyslogAddress: %v", err)
 		}
-		fac, err := SyslogFacility(st.String("SyslogFacility"))
+		fac, err := SyslogFacility(st.String(catalog.SettingSyslogFacility))
 		if err != nil {
 			return Config{}, catalog.Err(catalog.CodeInvalidParameter, "SyslogFacility: %v", err)
 		}
-		pen, err := EnterpriseNumber(st.String("SNMPEnterpriseOID"))
+		pen, err := EnterpriseNumber(st.String(catalog.SettingSNMPEnterpriseOID))
 		if err != nil {
 			return Config{}, catalog.Err(catalog.CodeInvalidParameter, "SNMPEnterpriseOID: %v", err)
 		}
 		c.Syslog = SyslogConfig{Network: network, Address: address, Facility: fac, Enterprise: pen}
 		if network == SyslogTLS {
-			if c.Syslog.TLS, err = syslogTLS(address, st.String("SyslogCACertificate")); err != nil {
+			if c.Syslog.TLS, err = syslogTLS(address, st.String(catalog.SettingSyslogCACertificate)); err != nil {
 				return Config{}, err
 			}
 		}

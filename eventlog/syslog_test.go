@@ -107,5 +107,5 @@ func defaultsReader() settings.Reader {
 
 type emptyReader struct{}
 
-func (emptyReader) String(string) string { return "" }
-func (emptyReader) Int(string) int64     { return 0 }
+func (emptyReader) String(catalog.SettingID) string { return "" }
+func (emptyReader) Int(catalog.SettingID) int64     { return 0 }

@@ -11,7 +11,7 @@ import (
 // DefaultEnterprise is the catalog's default of SNMPEnterpriseOID, the base
 // the committed dt.mib is laid out under.
 func DefaultEnterprise(cat *catalog.Catalog) string {
-	s, _ := cat.Setting("SNMPEnterpriseOID")
+	s, _ := cat.Setting(catalog.SettingSNMPEnterpriseOID.Name())
 	return s.Value
 }
 

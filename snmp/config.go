@@ -60,22 +60,22 @@ func (c Config) direct() bool {
 // engine ID. Errors are catalog code 101 naming the setting.
 func ConfigFrom(st settings.Reader, serverName string) (Config, error) {
 	c := Config{
-		Enabled:   st.Int("SNMPEnabled") != 0,
-		TrapPath:  st.String("SNMPTrapPath"),
-		Version:   st.String("SNMPTrapVersion"),
-		Inform:    st.Int("SNMPTrapInform") != 0,
-		Retries:   int(st.Int("SNMPTrapRetries")),
-		Timeout:   time.Duration(max(1, st.Int("SNMPTrapTimeout"))) * time.Second,
-		Community: st.String("SNMPTrapCommunity"),
-		V3: V3Config{User: st.String("SNMPTrapUser"),
-			AuthProtocol: st.String("SNMPTrapAuthProtocol"), AuthPass: st.String("SNMPTrapAuthPassphrase"),
-			PrivProtocol: st.String("SNMPTrapPrivProtocol"), PrivPass: st.String("SNMPTrapPrivPassphrase")},
+		Enabled:   st.Int(catalog.SettingSNMPEnabled) != 0,
+		TrapPath:  st.String(catalog.SettingSNMPTrapPath),
+		Version:   st.String(catalog.SettingSNMPTrapVersion),
+		Inform:    st.Int(catalog.SettingSNMPTrapInform) != 0,
+		Retries:   int(st.Int(catalog.SettingSNMPTrapRetries)),
+		Timeout:   time.Duration(max(1, st.Int(catalog.SettingSNMPTrapTimeout))) * time.Second,
+		Community: st.String(catalog.SettingSNMPTrapCommunity),
+		V3: V3Config{User: st.String(catalog.SettingSNMPTrapUser),
+			AuthProtocol: st.String(catalog.SettingSNMPTrapAuthProtocol), AuthPass: st.String(catalog.SettingSNMPTrapAuthPassphrase),
+			PrivProtocol: st.String(catalog.SettingSNMPTrapPrivProtocol), PrivPass: st.String(catalog.SettingSNMPTrapPrivPassphrase)},
 	}
 	var err error
-	if c.Base, err = mib.ParseEnterprise(st.String("SNMPEnterpriseOID")); err != nil {
+	if c.Base, err = mib.ParseEnterprise(st.String(catalog.SettingSNMPEnterpriseOID)); err != nil {
 		return c, err
 	}
-	if c.AgentXNetwork, c.AgentXAddress, err = ParseAgentXAddress(st.String("SNMPAgentXAddress")); err != nil {
+	if c.AgentXNetwork, c.AgentXAddress, err = ParseAgentXAddress(st.String(catalog.SettingSNMPAgentXAddress)); err != nil {
 		return c, invalid("SNMPAgentXAddress", err)
 	}
 	switch c.TrapPath {
@@ -83,10 +83,10 @@ func ConfigFrom(st settings.Reader, serverName string) (Config, error) {
 	default:
 		return c, invalid("SNMPTrapPath", fmt.Errorf("%q: allowed agentx, direct, both, none", c.TrapPath))
 	}
-	if c.Destinations, err = parseDestinations(st.String("SNMPTrapDestinations")); err != nil {
+	if c.Destinations, err = parseDestinations(st.String(catalog.SettingSNMPTrapDestinations)); err != nil {
 		return c, invalid("SNMPTrapDestinations", err)
 	}
-	if c.V3.EngineID, err = engineID(st.String("SNMPEngineID"), c.Base, serverName); err != nil {
+	if c.V3.EngineID, err = engineID(st.String(catalog.SettingSNMPEngineID), c.Base, serverName); err != nil {
 		return c, invalid("SNMPEngineID", err)
 	}
 	if c.Version == "3" && (c.TrapPath == PathDirect || c.TrapPath == PathBoth) {

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/settings"
@@ -111,8 +112,8 @@ func runDemo(ctx context.Context, dir string, out interface{ Write([]byte) (int,
 	// The console's generated token is the demo user's own (its file is
 	// theirs); showing it makes the console one click away.
 	tokenFile := filepath.Join(dir, "source-data", consoleTokenFile)
-	if tok, err := os.ReadFile(tokenFile); err == nil && sourceSet.String("ConsoleAddress") != "" {
-		fmt.Fprintf(out, "  console: http://%s/ log in with %s (kept in %s)\n", sourceSet.String("ConsoleAddress"),
+	if tok, err := os.ReadFile(tokenFile); err == nil && sourceSet.String(catalog.SettingConsoleAddress) != "" {
+		fmt.Fprintf(out, "  console: http://%s/ log in with %s (kept in %s)\n", sourceSet.String(catalog.SettingConsoleAddress),
 			strings.TrimSpace(string(tok)), tokenFile)
 	}
 	fmt.Fprintf(out, "  stop: Ctrl-C\n")

@@ -30,16 +30,16 @@ const (
 // default); empty disables it. Off loopback it needs TLS and a token. A busy
 // address is logged and the server runs on, as for the Prometheus endpoint.
 func startConsole(srv *server.Server, st settings.Reader) (func(context.Context) error, error) {
-	addr := st.String("ConsoleAddress")
+	addr := st.String(catalog.SettingConsoleAddress)
 	if addr == "" {
 		return nil, nil
 	}
-	tlsConfig, loopback, err := listenerTLS(st, "ConsoleAddress", "ConsoleTLSCertificate", "ConsoleTLSKey")
+	tlsConfig, loopback, err := listenerTLS(st, catalog.SettingConsoleAddress, catalog.SettingConsoleTLSCertificate, catalog.SettingConsoleTLSKey)
 	if err != nil {
 		return nil, err
 	}
-	admin, monitor := st.String("ConsoleAdminToken"), st.String("ConsoleMonitorToken")
-	dataPath := st.String("DataPath")
+	admin, monitor := st.String(catalog.SettingConsoleAdminToken), st.String(catalog.SettingConsoleMonitorToken)
+	dataPath := st.String(catalog.SettingDataPath)
 	if admin == "" && monitor == "" {
 		if !loopback {
 			return nil, catalog.Err(catalog.CodeInvalidParameter,

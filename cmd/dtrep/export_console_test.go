@@ -69,7 +69,7 @@ func TestConsoleGeneratesALoopbackToken(t *testing.T) {
 	if err := run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(st.String("DataPath"), consoleTokenFile)
+	file := filepath.Join(st.String(catalog.SettingDataPath), consoleTokenFile)
 	fi, err := os.Stat(file)
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("token file: %v %v", fi, err)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/logfile"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/settings"
@@ -120,7 +121,7 @@ func (d *derived) WithGroup(name string) slog.Handler {
 // servers on one set of settings), leaves this server without file logs,
 // with a warning: a server that cannot log still replicates.
 func startLogs(srv *server.Server, st settings.Reader) (func(context.Context) error, error) {
-	dir := st.String("LogDir")
+	dir := st.String(catalog.SettingLogDir)
 	unlock, err := logfile.LockDir(dir)
 	if err != nil {
 		slog.Warn("log files disabled", "server", srv.ServerName(), "err", err)

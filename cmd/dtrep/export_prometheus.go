@@ -32,7 +32,7 @@ func checkPrometheusAddress(addr string) error { return checkAddress("Prometheus
 // An address that cannot be parsed is misconfiguration and stops the
 // server.
 func startPrometheus(srv *server.Server, st settings.Reader) (func(context.Context) error, error) {
-	addr := st.String("PrometheusAddress")
+	addr := st.String(catalog.SettingPrometheusAddress)
 	if addr == "" {
 		return nil, nil
 	}

@@ -28,7 +28,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			b, err := mib.Generate(catalog.Must(), st.String("SNMPEnterpriseOID"))
+			b, err := mib.Generate(catalog.Must(), st.String(catalog.SettingSNMPEnterpriseOID))
 			if err != nil {
 				return err
 			}
@@ -42,7 +42,7 @@ func init() {
 // startSNMP runs the SNMP sub-agent when SNMPEnabled is set; the other
 // SNMP settings are only read (and refused when wrong) then.
 func startSNMP(srv *server.Server, st settings.Reader) (func(ctx context.Context) error, error) {
-	if st.Int("SNMPEnabled") == 0 {
+	if st.Int(catalog.SettingSNMPEnabled) == 0 {
 		return nil, nil
 	}
 	cfg, err := snmp.ConfigFrom(st, srv.ServerName())

@@ -16,14 +16,15 @@ import (
 // decides whether addr may be served: TLS when both are set, plain HTTP only
 // on a loopback address, where a token cannot be overheard. loopback tells
 // the caller which of the two rules applied.
-func listenerTLS(st settings.Reader, addrSetting, certSetting, keySetting string) (cfg *tls.Config, loopback bool, err error) {
-	addr := st.String(addrSetting)
+func listenerTLS(st settings.Reader, addrID, certID, keyID catalog.SettingID) (cfg *tls.Config, loopback bool, err error) {
+	addrSetting, certSetting, keySetting := addrID.Name(), certID.Name(), keyID.Name()
+	addr := st.String(addrID)
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, false, catalog.Wrap(catalog.CodeInvalidParameter, err, "%s %q", addrSetting, addr)
 	}
 	loopback = isLoopback(host)
-	cert, key := st.String(certSetting), st.String(keySetting)
+	cert, key := st.String(certID), st.String(keyID)
 	switch {
 	case (cert == "") != (key == ""):
 		return nil, loopback, catalog.Err(catalog.CodeInvalidParameter, "%s and %s go together", certSetting, keySetting)

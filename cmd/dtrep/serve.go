@@ -45,7 +45,7 @@ func init() {
 			if err != nil {
 				return err
 			}
-			return runServer(ctx, server.Options{Settings: st}, st.String("ManagementSocket"), remote)
+			return runServer(ctx, server.Options{Settings: st}, st.String(catalog.SettingManagementSocket), remote)
 		},
 	})
 }
@@ -144,15 +144,15 @@ type remoteListener struct {
 // stops the server at start with the setting named, rather than serving
 // commands to anyone or sending tokens in clear.
 func remoteManagement(st settings.Reader) (*remoteListener, error) {
-	addr := st.String("ManagementAddress")
+	addr := st.String(catalog.SettingManagementAddress)
 	if addr == "" {
 		return nil, nil
 	}
-	cfg, _, err := listenerTLS(st, "ManagementAddress", "ManagementTLSCertificate", "ManagementTLSKey")
+	cfg, _, err := listenerTLS(st, catalog.SettingManagementAddress, catalog.SettingManagementTLSCertificate, catalog.SettingManagementTLSKey)
 	if err != nil {
 		return nil, err
 	}
-	tokens := mgmt.Tokens{Admin: st.String("ManagementToken"), Monitor: st.String("ManagementMonitorToken")}
+	tokens := mgmt.Tokens{Admin: st.String(catalog.SettingManagementToken), Monitor: st.String(catalog.SettingManagementMonitorToken)}
 	switch {
 	case tokens.Admin == "" && tokens.Monitor == "":
 		return nil, catalog.Err(catalog.CodeInvalidParameter,

@@ -36,7 +36,7 @@ func stream(o options) (logfile.Stream, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no -PATH, and the settings give no LogDir: %w", err)
 	}
-	return logfile.SeriesStream{Dir: st.String("LogDir"), Base: logfile.EngineBase(st.String("LogFile")),
+	return logfile.SeriesStream{Dir: st.String(catalog.SettingLogDir), Base: logfile.EngineBase(st.String(catalog.SettingLogFile)),
 		Ext: logfile.EngineExt}, nil
 }
 

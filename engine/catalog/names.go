@@ -64,11 +64,17 @@ type SettingID int
 // Name is the setting's catalog name.
 func (id SettingID) Name() string { return settingNames[id] }
 
+// String is the setting's name, so messages can name it with %s.
+func (id SettingID) String() string { return settingNames[id] }
+
 // EventID is a chapter 6 event under one of its sources.
 type EventID int
 
 // Key is the event's source and ID.
 func (id EventID) Key() EventKey { return eventKeys[id] }
+
+// String is the event's source and ID ("Double-Take/4070").
+func (id EventID) String() string { return eventKeys[id].String() }
 
 // Source is the event's source.
 func (id EventID) Source() string { return eventKeys[id].Source }

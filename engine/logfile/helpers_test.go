@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // mapSettings is a Settings over a map that tests may change while a log
@@ -32,14 +34,14 @@ func (s *mapSettings) set(k, v string) {
 	s.mu.Unlock()
 }
 
-func (s *mapSettings) String(name string) string {
+func (s *mapSettings) String(id catalog.SettingID) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.m[name]
+	return s.m[id.Name()]
 }
 
-func (s *mapSettings) Int(name string) int64 {
-	n, _ := strconv.ParseInt(s.String(name), 10, 64)
+func (s *mapSettings) Int(id catalog.SettingID) int64 {
+	n, _ := strconv.ParseInt(s.String(id), 10, 64)
 	return n
 }
 

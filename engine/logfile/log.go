@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // Class is how LogMessageLevel sorts a message: 1 logs alerts only, 2 alerts
@@ -22,8 +24,8 @@ const (
 // Settings is what the engine log reads, live: LogMessageLevel,
 // MaxLogFileSize and MaxNumberOfLogFiles apply without a restart.
 type Settings interface {
-	Int(name string) int64
-	String(name string) string
+	Int(id catalog.SettingID) int64
+	String(id catalog.SettingID) string
 }
 
 // EngineBase is the engine log's file base name for a LogFile setting. The
@@ -53,8 +55,8 @@ type Log struct {
 
 // OpenEngineLog opens the engine log series in LogDir.
 func OpenEngineLog(set Settings) (*Log, error) {
-	s, err := OpenSeries(SeriesOptions{Dir: set.String("LogDir"), Base: EngineBase(set.String("LogFile")),
-		Ext: EngineExt, MaxSize: set.Int("MaxLogFileSize"), MaxFiles: int(set.Int("MaxNumberOfLogFiles"))})
+	s, err := OpenSeries(SeriesOptions{Dir: set.String(catalog.SettingLogDir), Base: EngineBase(set.String(catalog.SettingLogFile)),
+		Ext: EngineExt, MaxSize: set.Int(catalog.SettingMaxLogFileSize), MaxFiles: int(set.Int(catalog.SettingMaxNumberOfLogFiles))})
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +78,7 @@ func (e *Log) Enabled(c Class) bool {
 	if e.set == nil {
 		return c != ClassDebug
 	}
-	return int64(c) <= e.set.Int("LogMessageLevel")
+	return int64(c) <= e.set.Int(catalog.SettingLogMessageLevel)
 }
 
 // Log writes one message if its class is enabled. typ is TypeAlert or
@@ -101,7 +103,7 @@ func (e *Log) applyLimits() {
 	if !ok || e.set == nil {
 		return
 	}
-	size, files := e.set.Int("MaxLogFileSize"), e.set.Int("MaxNumberOfLogFiles")
+	size, files := e.set.Int(catalog.SettingMaxLogFileSize), e.set.Int(catalog.SettingMaxNumberOfLogFiles)
 	if size != e.limit.size || files != e.limit.files {
 		e.limit.size, e.limit.files = size, files
 		s.SetLimits(size, int(files))

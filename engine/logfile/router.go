@@ -42,7 +42,7 @@ func OpenRouter(o RouterOptions) (*Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := o.Settings.String("LogDir")
+	dir := o.Settings.String(catalog.SettingLogDir)
 	m, err := OpenRolling(filepath.Join(dir, MasterLogName), MasterLogMaxSize, MasterLogKeep)
 	if err != nil {
 		eng.Close()

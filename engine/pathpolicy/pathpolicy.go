@@ -17,7 +17,7 @@ import (
 
 // Settings is what the rules read of a server's settings.
 type Settings interface {
-	String(name string) string
+	String(id catalog.SettingID) string
 }
 
 // Resolve returns p, absolute and cleaned, with every symlink in its
@@ -56,9 +56,9 @@ func Overlap(a, b string) bool { return Within(a, b) || Within(b, a) }
 // setting): replicating into or over one of them would destroy it.
 func ServerDirs(st Settings) map[string]string {
 	out := map[string]string{}
-	for _, name := range []string{"DataPath", "LogDir", "QJournalDir"} {
-		if v := st.String(name); v != "" && filepath.IsAbs(v) {
-			out[name] = Resolve(v)
+	for _, id := range []catalog.SettingID{catalog.SettingDataPath, catalog.SettingLogDir, catalog.SettingQJournalDir} {
+		if v := st.String(id); v != "" && filepath.IsAbs(v) {
+			out[id.Name()] = Resolve(v)
 		}
 	}
 	return out
@@ -66,19 +66,19 @@ func ServerDirs(st Settings) map[string]string {
 
 // AllowedSetting is the dtrep setting that lists the directories sources
 // may replicate into on a target.
-const AllowedSetting = "AllowedTargetPaths"
+const AllowedSetting = catalog.SettingAllowedTargetPaths
 
 func init() {
-	settings.RegisterCheck(AllowedSetting, func(v string) error {
+	settings.RegisterCheck(AllowedSetting.Name(), func(v string) error {
 		_, err := Allowed(fixedSetting{AllowedSetting: v})
 		return err
 	})
 }
 
 // fixedSetting reads one setting's candidate value.
-type fixedSetting map[string]string
+type fixedSetting map[catalog.SettingID]string
 
-func (f fixedSetting) String(name string) string { return f[name] }
+func (f fixedSetting) String(id catalog.SettingID) string { return f[id] }
 
 // Allowed parses AllowedTargetPaths: absolute directories separated as in
 // PATH (":" on Linux, ";" on Windows). Empty means no restriction beyond

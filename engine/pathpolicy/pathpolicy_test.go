@@ -41,7 +41,7 @@ func TestResolveAndCheckTarget(t *testing.T) {
 	if got := Resolve(filepath.Join(allowed, "out", "new", "deeper")); got != filepath.Join(realOutside, "new", "deeper") {
 		t.Fatalf("Resolve through a link: %s", got)
 	}
-	st := fixedSetting{"DataPath": data, AllowedSetting: allowed + string(filepath.ListSeparator) + "/srv/other"}
+	st := fixedSetting{catalog.SettingDataPath: data, AllowedSetting: allowed + string(filepath.ListSeparator) + "/srv/other"}
 	for p, code := range map[string]int{
 		filepath.Join(allowed, "r"):        0,
 		filepath.Join(allowed, "out", "r"): catalog.CodeInvalidPath,

@@ -55,7 +55,7 @@ func TestJobsThatDestroyDataAreRefused(t *testing.T) {
 		{"source path is a symlink", srcLink, self, elsewhere, catalog.CodeSourcePathInvalid},
 		{"source path in DataPath", dataSrc, self, elsewhere, catalog.CodeSourcePathInvalid},
 		{"target path in DataPath", src, self, filepath.Join(s.dataPath, "replica"), catalog.CodeInvalidPath},
-		{"target path in LogDir", src, self, filepath.Join(s.set.String("LogDir"), "replica"), catalog.CodeInvalidPath},
+		{"target path in LogDir", src, self, filepath.Join(s.set.String(catalog.SettingLogDir), "replica"), catalog.CodeInvalidPath},
 	}
 	for i, c := range cases {
 		err := s.CreateJob(ctx, mgmt.JobSpec{Name: "bad" + strconv.Itoa(i), SourcePath: c.source, Target: c.target, TargetPath: c.targetPath})

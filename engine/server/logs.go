@@ -33,7 +33,7 @@ var jobIDLike = regexp.MustCompile(`^[0-9a-fA-F-]{8,64}$`)
 
 // logStreams picks the logs a query names, in LogDir.
 func (s *Server) logStreams(q mgmt.LogQuery) ([]logStream, error) {
-	dir := s.set.String("LogDir")
+	dir := s.set.String(catalog.SettingLogDir)
 	if q.Job != "" {
 		id, ok := s.JobID(q.Job)
 		if !ok {
@@ -51,7 +51,7 @@ func (s *Server) logStreams(q mgmt.LogQuery) ([]logStream, error) {
 	var out []logStream
 	if q.Service != mgmt.LogServiceManagement {
 		out = append(out, logStream{"engine", serviceEngine, logfile.SeriesStream{Dir: dir,
-			Base: logfile.EngineBase(s.set.String("LogFile")), Ext: logfile.EngineExt}})
+			Base: logfile.EngineBase(s.set.String(catalog.SettingLogFile)), Ext: logfile.EngineExt}})
 	}
 	if q.Service != mgmt.LogServiceEngine {
 		out = append(out, logStream{"management", serviceManagement,

@@ -50,7 +50,7 @@ func (s *Server) SubmitTask(_ context.Context, name string, t mgmt.TaskSpec) (mg
 	if err := t.Validate(); err != nil {
 		return mgmt.TaskReceipt{}, err
 	}
-	timeout := s.set.Int("TaskCmdTimeout")
+	timeout := s.set.Int(catalog.SettingTaskCmdTimeout)
 	if t.Timeout != nil {
 		timeout = *t.Timeout
 	}

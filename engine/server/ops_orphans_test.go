@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server/servertest"
 )
@@ -69,7 +70,7 @@ func TestOrphansMoved(t *testing.T) {
 	plantOrphans(t, p)
 	removeOrphans(t, p)
 	w.next(evOrphansDir)
-	kept := filepath.Join(p.TgtSettings.String("DataPath"), "orphans", "j")
+	kept := filepath.Join(p.TgtSettings.String(catalog.SettingDataPath), "orphans", "j")
 	waitFor(t, "orphans moved", func() bool { return exists(filepath.Join(kept, "d/old/deeper/y.txt")) })
 	if got := readFile(t, filepath.Join(kept, "stale.txt")); got != "0123456789" {
 		t.Fatalf("moved orphan holds %q", got)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server/servertest"
 )
@@ -120,7 +121,7 @@ func TestRestoreRequiredPersists(t *testing.T) {
 	if len(st) != 1 || st[0] != "j" {
 		t.Fatalf("RestoreRequired %v", st)
 	}
-	b := readFile(t, filepath.Join(p.TgtSettings.String("DataPath"), "target", "restore-required.json"))
+	b := readFile(t, filepath.Join(p.TgtSettings.String(catalog.SettingDataPath), "target", "restore-required.json"))
 	if b != `["j"]` {
 		t.Fatalf("persisted state %q", b)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/schedule"
 	"github.com/dtrep/dtrep/engine/server/servertest"
@@ -62,7 +63,7 @@ func TestTransmissionWindow(t *testing.T) {
 	}
 
 	// The schedule is stored with the job.
-	b := readFile(t, filepath.Join(p.SrcSettings.String("DataPath"), "jobs.json"))
+	b := readFile(t, filepath.Join(p.SrcSettings.String(catalog.SettingDataPath), "jobs.json"))
 	if !strings.Contains(b, `"transmit"`) {
 		t.Fatalf("schedule not saved with the job:\n%s", b)
 	}
@@ -142,7 +143,7 @@ func TestScheduledVerification(t *testing.T) {
 	if log := verifyLog(t, p); !strings.Contains(log, "0 different, 0 missing") {
 		t.Fatalf("log:\n%s", log)
 	}
-	if _, err := os.Stat(filepath.Join(p.SrcSettings.String("LogDir"), "DTVerify.log")); err != nil {
+	if _, err := os.Stat(filepath.Join(p.SrcSettings.String(catalog.SettingLogDir), "DTVerify.log")); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server/servertest"
 )
@@ -25,7 +26,7 @@ const (
 
 func verifyLog(t *testing.T, p *servertest.Pair) string {
 	t.Helper()
-	return readFile(t, filepath.Join(p.SrcSettings.String("LogDir"), p.SrcSettings.String("VerifyLogName")))
+	return readFile(t, filepath.Join(p.SrcSettings.String(catalog.SettingLogDir), p.SrcSettings.String(catalog.SettingVerifyLogName)))
 }
 
 func verify(t *testing.T, p *servertest.Pair, w *watch, o mgmt.ActivityOptions) string {

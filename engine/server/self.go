@@ -3,6 +3,8 @@ package server
 import (
 	"net"
 	"strconv"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // isSelf reports whether target (HOST:PORT) names this server's own
@@ -14,7 +16,7 @@ func (s *Server) isSelf(target string) bool {
 	if err != nil {
 		return false
 	}
-	la := &net.TCPAddr{Port: int(s.set.Int("Port"))}
+	la := &net.TCPAddr{Port: int(s.set.Int(catalog.SettingPort))}
 	select {
 	case <-s.ready: // s.ln is set for good
 		if a, ok := s.ln.Addr().(*net.TCPAddr); ok {

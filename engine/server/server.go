@@ -71,7 +71,7 @@ func New(opts Options) (*Server, error) {
 		name, _ = os.Hostname()
 	}
 	s := &Server{set: opts.Settings, cat: cat, hub: events.NewHub(cat), reg: stats.NewRegistry(),
-		log: opts.Log, name: name, dataPath: opts.Settings.String("DataPath"), start: time.Now(),
+		log: opts.Log, name: name, dataPath: opts.Settings.String(catalog.SettingDataPath), start: time.Now(),
 		jobs: map[string]*job{}, ids: idSet{}, ln: opts.Listener, ready: make(chan struct{})}
 	if s.dataPath == "" {
 		return nil, catalog.Err(catalog.CodeInvalidParameter, "DataPath is empty")
@@ -118,7 +118,7 @@ func (s *Server) Addr() net.Addr {
 // loadSecret returns ConnectionSecret, or the secret generated on first
 // start and kept in DataPath (copy it to the other servers' settings).
 func (s *Server) loadSecret() ([]byte, error) {
-	if v := s.set.String("ConnectionSecret"); v != "" {
+	if v := s.set.String(catalog.SettingConnectionSecret); v != "" {
 		return []byte(v), nil
 	}
 	p := filepath.Join(s.dataPath, "connection.secret")
@@ -170,10 +170,10 @@ func (s *Server) queuedBytes() int64 {
 // job that was started when the server last stopped.
 func (s *Server) Serve(ctx context.Context) error {
 	if s.ln == nil {
-		addr := net.JoinHostPort("", strconv.Itoa(int(s.set.Int("Port"))))
+		addr := net.JoinHostPort("", strconv.Itoa(int(s.set.Int(catalog.SettingPort))))
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			return catalog.Wrap(catalog.CodeInvalidParameter, err, "Port %d", s.set.Int("Port"))
+			return catalog.Wrap(catalog.CodeInvalidParameter, err, "Port %d", s.set.Int(catalog.SettingPort))
 		}
 		s.ln = ln
 	}
@@ -181,7 +181,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	// (AutoReconnect), before the management API can change anything.
 	s.mu.Lock()
 	s.ctx = ctx
-	if s.set.Int("AutoReconnect") != 0 {
+	if s.set.Int(catalog.SettingAutoReconnect) != 0 {
 		for _, j := range s.jobs {
 			if !j.Enabled {
 				continue

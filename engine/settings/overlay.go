@@ -1,11 +1,15 @@
 package settings
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/dtrep/dtrep/engine/catalog"
+)
 
 // Reader is what engine modules read of settings, live.
 type Reader interface {
-	Int(name string) int64
-	String(name string) string
+	Int(id catalog.SettingID) int64
+	String(id catalog.SettingID) string
 }
 
 // Overlay reads settings from Base except the names Over sets. It lets one
@@ -17,20 +21,20 @@ type Overlay struct {
 	Over map[string]string
 }
 
-// String returns the override of name, else Base's value.
-func (o Overlay) String(name string) string {
-	if v, ok := o.Over[name]; ok {
+// String returns the override of id, else Base's value.
+func (o Overlay) String(id catalog.SettingID) string {
+	if v, ok := o.Over[id.Name()]; ok {
 		return v
 	}
-	return o.Base.String(name)
+	return o.Base.String(id)
 }
 
-// Int returns the override of name, else Base's value.
-func (o Overlay) Int(name string) int64 {
-	if v, ok := o.Over[name]; ok {
+// Int returns the override of id, else Base's value.
+func (o Overlay) Int(id catalog.SettingID) int64 {
+	if v, ok := o.Over[id.Name()]; ok {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			return n
 		}
 	}
-	return o.Base.Int(name)
+	return o.Base.Int(id)
 }

@@ -61,7 +61,7 @@ func TestSetFallsBackForBlockScalars(t *testing.T) {
 	s, err := Open(p)
 	if err == nil {
 		// "DTLog\n" holds a newline, which a file name may not.
-		t.Fatalf("a multi-line value was accepted: %v", s.String("LogFile"))
+		t.Fatalf("a multi-line value was accepted: %v", s.String(catalog.SettingLogFile))
 	}
 	p = tempConfig(t, "# head\nLogFile: >-\n  DTLog\nPort: 6320 # port\n")
 	s = mustOpen(t, p)
@@ -125,7 +125,7 @@ func TestSetRefusesAndWritesNothing(t *testing.T) {
 	if got := readFile(t, p); got != broken {
 		t.Errorf("file changed by refused Set:\n%s", got)
 	}
-	if got := s.String("AutoRemirror"); got != "1" {
+	if got := s.String(catalog.SettingAutoRemirror); got != "1" {
 		t.Errorf("refused Set changed the value: %s", got)
 	}
 }
@@ -160,15 +160,15 @@ func TestSetResult(t *testing.T) {
 		}
 	}
 	// A restart setting written through Set waits; a live one applies.
-	if s.String("AutoReconnect") != "1" || !entry(t, s, "AutoReconnect").PendingRestart {
+	if s.String(catalog.SettingAutoReconnect) != "1" || !entry(t, s, "AutoReconnect").PendingRestart {
 		t.Errorf("AutoReconnect: %+v", entry(t, s, "AutoReconnect"))
 	}
-	if s.String("MirrorChunkSize") != "1024" {
-		t.Errorf("MirrorChunkSize not applied: %s", s.String("MirrorChunkSize"))
+	if s.String(catalog.SettingMirrorChunkSize) != "1024" {
+		t.Errorf("MirrorChunkSize not applied: %s", s.String(catalog.SettingMirrorChunkSize))
 	}
 	// Another Store opened on the file sees every write.
 	s2 := mustOpen(t, p)
-	if s2.String("AutoReconnect") != "0" || s2.String("ConnectionSecret") != "hunter2" {
-		t.Errorf("reopened: %s %s", s2.String("AutoReconnect"), s2.String("ConnectionSecret"))
+	if s2.String(catalog.SettingAutoReconnect) != "0" || s2.String(catalog.SettingConnectionSecret) != "hunter2" {
+		t.Errorf("reopened: %s %s", s2.String(catalog.SettingAutoReconnect), s2.String(catalog.SettingConnectionSecret))
 	}
 }

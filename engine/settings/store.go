@@ -166,34 +166,31 @@ func (s *Store) Get(name string) (string, error) {
 	return s.cur[key(st.Name)].value, nil
 }
 
-// String returns the value in effect. An unknown name is a programming
-// error and panics.
-func (s *Store) String(name string) string {
-	v, err := s.Get(name)
+// String returns the value in effect of a setting.
+func (s *Store) String(id catalog.SettingID) string {
+	v, err := s.Get(id.Name())
 	if err != nil {
-		panic("BUG: settings: " + err.Error())
+		panic("BUG: settings: the catalog and its generated names disagree: " + err.Error())
 	}
 	return v
 }
 
-// Int returns the value in effect of an int, enum or bool setting. An
-// unknown name or a setting of another type is a programming error and
-// panics.
-func (s *Store) Int(name string) int64 {
-	st := s.must(name, TypeInt, TypeEnum, TypeBool)
-	n, err := strconv.ParseInt(s.String(st.Name), 10, 64)
+// Int returns the value in effect of an int, enum or bool setting. A
+// setting of another type is a programming error and panics.
+func (s *Store) Int(id catalog.SettingID) int64 {
+	st := s.must(id.Name(), TypeInt, TypeEnum, TypeBool)
+	n, err := strconv.ParseInt(s.String(id), 10, 64)
 	if err != nil {
 		panic(fmt.Sprintf("BUG: settings: %s: %v", st.Name, err))
 	}
 	return n
 }
 
-// Bool returns the value in effect of a bool setting (1 is true). An
-// unknown name or a setting of another type is a programming error and
-// panics.
-func (s *Store) Bool(name string) bool {
-	st := s.must(name, TypeBool)
-	return s.String(st.Name) == "1"
+// Bool returns the value in effect of a bool setting (1 is true). A
+// setting of another type is a programming error and panics.
+func (s *Store) Bool(id catalog.SettingID) bool {
+	s.must(id.Name(), TypeBool)
+	return s.String(id) == "1"
 }
 
 func (s *Store) must(name string, types ...string) catalog.Setting {

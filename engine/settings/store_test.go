@@ -28,13 +28,13 @@ func TestDefaultsEqualCatalog(t *testing.T) {
 			t.Errorf("%s: status %s extension %v", c.Name, e.Status, e.Extension)
 		}
 	}
-	if got := s.Int("MirrorChunkSize"); got != 65536 {
+	if got := s.Int(catalog.SettingMirrorChunkSize); got != 65536 {
 		t.Errorf("MirrorChunkSize = %d", got)
 	}
-	if !s.Bool("autoreconnect") {
+	if !s.Bool(catalog.SettingAutoReconnect) {
 		t.Error("AutoReconnect default should be on")
 	}
-	if got := s.String("LOGDIR"); got != "/var/log/dtrep" {
+	if got, _ := s.Get("LOGDIR"); got != "/var/log/dtrep" {
 		t.Errorf("LogDir = %q", got)
 	}
 	if e := entry(t, s, "AutoReconnect"); !e.RestartRequired {
@@ -159,10 +159,8 @@ func TestUnknownKeysAndNullsAreKept(t *testing.T) {
 func TestTypedGettersPanicOnMisuse(t *testing.T) {
 	s := mustOpen(t, tempConfig(t, ""))
 	for name, f := range map[string]func(){
-		"unknown Int":    func() { s.Int("NoSuchSetting") },
-		"unknown String": func() { s.String("NoSuchSetting") },
-		"Int of a path":  func() { s.Int("LogDir") },
-		"Bool of an int": func() { s.Bool("Port") },
+		"Int of a path":  func() { s.Int(catalog.SettingLogDir) },
+		"Bool of an int": func() { s.Bool(catalog.SettingPort) },
 	} {
 		func() {
 			defer func() {
@@ -173,7 +171,7 @@ func TestTypedGettersPanicOnMisuse(t *testing.T) {
 			f()
 		}()
 	}
-	if s.Int("AutoReconnect") != 1 || s.Int("AutoRemirror") != 1 {
+	if s.Int(catalog.SettingAutoReconnect) != 1 || s.Int(catalog.SettingAutoRemirror) != 1 {
 		t.Error("Int of bool and enum settings")
 	}
 }
@@ -184,7 +182,7 @@ func TestSecretsAreRedacted(t *testing.T) {
 	if e := entry(t, s, "ConnectionSecret"); e.Value != Redacted || e.Source != SourceEnv {
 		t.Errorf("All shows %+v", e)
 	}
-	if s.String("ConnectionSecret") != "hunter2" {
+	if s.String(catalog.SettingConnectionSecret) != "hunter2" {
 		t.Error("String must return the secret")
 	}
 	st, _ := s.Lookup("ConnectionSecret")

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // waitChange returns the next change, failing the test if none comes: the
@@ -60,8 +62,8 @@ func TestWatch(t *testing.T) {
 	if c := got["AutoReconnect"]; c.Applied || !c.PendingRestart || c.New != "0" {
 		t.Errorf("restart change %+v", c)
 	}
-	if s.Int("MirrorChunkSize") != 4096 || !s.Bool("AutoReconnect") {
-		t.Errorf("in effect: %d %v", s.Int("MirrorChunkSize"), s.Bool("AutoReconnect"))
+	if s.Int(catalog.SettingMirrorChunkSize) != 4096 || !s.Bool(catalog.SettingAutoReconnect) {
+		t.Errorf("in effect: %d %v", s.Int(catalog.SettingMirrorChunkSize), s.Bool(catalog.SettingAutoReconnect))
 	}
 	if e := entry(t, s, "AutoReconnect"); !e.PendingRestart || e.Pending != "0" || e.Value != "1" {
 		t.Errorf("pending not visible: %+v", e)
@@ -74,7 +76,7 @@ func TestWatch(t *testing.T) {
 	if c := waitChange(t, ch); c.Err == nil {
 		t.Fatalf("bad edit accepted: %+v", c)
 	}
-	if s.Int("MirrorChunkSize") != 4096 || !entry(t, s, "AutoReconnect").PendingRestart {
+	if s.Int(catalog.SettingMirrorChunkSize) != 4096 || !entry(t, s, "AutoReconnect").PendingRestart {
 		t.Errorf("refused edit changed values: %+v", entry(t, s, "MirrorChunkSize"))
 	}
 

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/dtrep/dtrep/engine/blockhash"
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/fsinfo"
 	"github.com/dtrep/dtrep/engine/wire"
 )
@@ -275,14 +276,14 @@ func (b *builder) syncIfChanged(rel string) (result, error) {
 // read at each call so a changed setting applies at once.
 func compressionPolicy(st Settings) func(rel string, size int64) bool {
 	return func(rel string, size int64) bool {
-		if size < st.Int("MinCompressionFileSize") {
+		if size < st.Int(catalog.SettingMinCompressionFileSize) {
 			return true
 		}
 		ext := strings.TrimPrefix(strings.ToLower(path.Ext(rel)), ".")
 		if ext == "" {
 			return false
 		}
-		for _, e := range strings.Split(strings.ToLower(st.String("SkipCompressionFileExt")), ".") {
+		for _, e := range strings.Split(strings.ToLower(st.String(catalog.SettingSkipCompressionFileExt)), ".") {
 			if e == ext {
 				return true
 			}

@@ -22,8 +22,8 @@ import (
 
 // Settings is what a connection reads of the server's settings, live.
 type Settings interface {
-	Int(name string) int64
-	String(name string) string
+	Int(id catalog.SettingID) int64
+	String(id catalog.SettingID) string
 }
 
 // Config describes one connection.
@@ -105,10 +105,10 @@ func New(cfg Config) *Connection {
 	c := &Connection{cfg: cfg}
 	c.tx.resume = make(chan struct{}, 1)
 	c.life.init()
-	chunk := int(cfg.Settings.Int("MirrorChunkSize"))
+	chunk := int(cfg.Settings.Int(catalog.SettingMirrorChunkSize))
 	c.b = newBuilder(cfg.Set.Root(), blockhash.NewCache(chunk, 64<<20), func(op *wire.Op) { c.q.Push(op) })
 	c.b.incompressible = compressionPolicy(cfg.Settings)
-	c.b.zeroK = cfg.Settings.Int("MirrorZeroKFiles") != 0
+	c.b.zeroK = cfg.Settings.Int(catalog.SettingMirrorZeroKFiles) != 0
 	c.mir.need.Store(cfg.InitialMirror)
 	c.st.s = Status{TransmitMode: TransmitStopped, MirrorStatus: MirrorIdle,
 		ReplicationStatus: ReplStopped, TargetDataState: DataUnknown}
@@ -192,7 +192,9 @@ func (c *Connection) Run(ctx context.Context) error {
 	c.st.update(func(s *Status) { s.ReplicationStatus = ReplPending })
 	c.life.spawn(repl.run)
 
-	retry := func() time.Duration { return time.Duration(max(1, c.cfg.Settings.Int("NetworkRetry"))) * time.Second }
+	retry := func() time.Duration {
+		return time.Duration(max(1, c.cfg.Settings.Int(catalog.SettingNetworkRetry))) * time.Second
+	}
 	// reconnecting is set once a session was lost: only then are attempts
 	// auto-reconnects (events 4009-4011, autoReConnects).
 	reconnecting := false
@@ -217,7 +219,7 @@ func (c *Connection) Run(ctx context.Context) error {
 				c.raise(4011, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
 			}
 			c.cfg.Log.Warn("connect failed", "connection", c.cfg.ID, "target", c.cfg.Target, "err", err)
-			if reconnecting && c.cfg.Settings.Int("AutoRetransmit") == 0 {
+			if reconnecting && c.cfg.Settings.Int(catalog.SettingAutoRetransmit) == 0 {
 				return err
 			}
 			if !sleepCtx(ctx, retry()) {
@@ -228,7 +230,7 @@ func (c *Connection) Run(ctx context.Context) error {
 		if reconnecting {
 			c.cnt.autoRe.Add(1)
 			c.raise(4010, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
-			if mode := remirrorMode(c.cfg.Settings.Int("AutoRemirror")); mode != "" && c.mir.need.Load().(string) == "" {
+			if mode := remirrorMode(c.cfg.Settings.Int(catalog.SettingAutoRemirror)); mode != "" && c.mir.need.Load().(string) == "" {
 				c.mir.need.Store(mode)
 			}
 		} else {
@@ -250,7 +252,7 @@ func (c *Connection) Run(ctx context.Context) error {
 			s.LastError = reason
 		})
 		c.recoverOverflow(false)
-		if c.cfg.Settings.Int("AutoRetransmit") == 0 {
+		if c.cfg.Settings.Int(catalog.SettingAutoRetransmit) == 0 {
 			return errors.New(reason)
 		}
 		reconnecting = true
@@ -296,7 +298,7 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 
 // connect dials the target and runs the handshake.
 func (c *Connection) connect(ctx context.Context, reconnect bool) (*session, error) {
-	timeout := time.Duration(max(1, c.cfg.Settings.Int("NetworkTimeout"))) * time.Second
+	timeout := time.Duration(max(1, c.cfg.Settings.Int(catalog.SettingNetworkTimeout))) * time.Second
 	dctx, cancel := context.WithTimeout(ctx, min(timeout, 30*time.Second))
 	defer cancel()
 	var d net.Dialer
@@ -306,7 +308,7 @@ func (c *Connection) connect(ctx context.Context, reconnect bool) (*session, err
 	}
 	if tc, ok := nc.(*net.TCPConn); ok {
 		_ = tc.SetNoDelay(true)
-		if n := c.cfg.Settings.Int("TCPBufferSize"); n > 0 {
+		if n := c.cfg.Settings.Int(catalog.SettingTCPBufferSize); n > 0 {
 			_ = tc.SetWriteBuffer(int(n) * 4)
 			_ = tc.SetReadBuffer(int(n))
 		}
@@ -316,7 +318,7 @@ func (c *Connection) connect(ctx context.Context, reconnect bool) (*session, err
 	}
 	wc := wire.NewConn(nc, wire.Options{
 		Compression:     wire.CompressionLevel(c.cfg.Compression),
-		MinCompressSize: int(c.cfg.Settings.Int("MinCompressionFileSize")),
+		MinCompressSize: int(c.cfg.Settings.Int(catalog.SettingMinCompressionFileSize)),
 		BandwidthKbps:   c.bandwidth(),
 	})
 	hello := wire.Hello{ServerName: c.cfg.ServerName, SetName: c.cfg.Set.Name(),
@@ -372,7 +374,7 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 		defer wg.Done()
 		s.send(sctx, c.q, sendLimits{
 			maxOps: 256, maxBytes: func() int64 { return frameBytes(c.bandwidth()) },
-			window: func() int { return int(max(1, c.cfg.Settings.Int("SourcePendingAcks"))) },
+			window: func() int { return int(max(1, c.cfg.Settings.Int(catalog.SettingSourcePendingAcks))) },
 			paused: &c.tx.paused, held: &c.sched.held, resume: c.tx.resume,
 		}, c.sent)
 	}()

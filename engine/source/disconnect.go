@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
@@ -64,7 +65,7 @@ func (e targetError) Unwrap() error { return e.err }
 // goroutine: with the network cut, a send stuck in a full socket buffer
 // must not stop the check that ends it.
 func (c *Connection) keepAlive(ctx context.Context, s *session) {
-	timeout := time.Duration(max(1, c.cfg.Settings.Int("NetworkTimeout"))) * time.Second
+	timeout := time.Duration(max(1, c.cfg.Settings.Int(catalog.SettingNetworkTimeout))) * time.Second
 	tick := timeout / 6
 	t := time.NewTicker(tick)
 	defer t.Stop()

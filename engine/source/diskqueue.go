@@ -24,12 +24,12 @@ const unlimitedMB = 4294967295
 // whose data lives apart (a test, a second instance) keeps its queue there
 // too.
 func queueDir(st Settings, jobID string) string {
-	dir := st.String("QJournalDir")
+	dir := st.String(catalog.SettingQJournalDir)
 	if cat, err := catalog.Load(); err == nil {
-		qd, _ := cat.Setting("QJournalDir")
-		dp, _ := cat.Setting("DataPath")
+		qd, _ := cat.Setting(catalog.SettingQJournalDir.Name())
+		dp, _ := cat.Setting(catalog.SettingDataPath.Name())
 		if dir == qd.Value {
-			if data := st.String("DataPath"); data != "" && data != dp.Value {
+			if data := st.String(catalog.SettingDataPath); data != "" && data != dp.Value {
 				dir = filepath.Join(data, "queue")
 			}
 		}
@@ -39,14 +39,14 @@ func queueDir(st Settings, jobID string) string {
 
 // queueOpts reads the queue settings of chapter 11.
 func queueOpts(st Settings, jobID string) queue.Opts {
-	mb := func(name string) int64 { return st.Int(name) << 20 }
+	mb := func(id catalog.SettingID) int64 { return st.Int(id) << 20 }
 	o := queue.Opts{
 		JobID:                 jobID,
-		SegmentBytes:          mb("QJournalFileSize"),
-		FreeSpaceMin:          mb("QJournalFreeSpaceMin"),
-		DisconnectAtThreshold: st.Int("MemoryAllocatorCallbackMode") == 0,
+		SegmentBytes:          mb(catalog.SettingQJournalFileSize),
+		FreeSpaceMin:          mb(catalog.SettingQJournalFreeSpaceMin),
+		DisconnectAtThreshold: st.Int(catalog.SettingMemoryAllocatorCallbackMode) == 0,
 	}
-	switch space := st.Int("QJournalSpaceMax"); {
+	switch space := st.Int(catalog.SettingQJournalSpaceMax); {
 	case space == 0:
 		// Zero disables disk queuing: the queue lives in memory only.
 	case space >= unlimitedMB:
@@ -153,9 +153,9 @@ func poolFor(kernel *stats.Set[catalog.Kernel], st Settings, hub *events.Hub) *q
 		return p
 	}
 	p := queue.NewPool(queue.PoolOpts{
-		LimitBytes:   st.Int("QMemoryBufferMax") << 20,
-		SpillPercent: st.Int("MemoryQueueToDiskThreshold"),
-		AlertPercent: st.Int("QueueSizeAlertThreshold"),
+		LimitBytes:   st.Int(catalog.SettingQMemoryBufferMax) << 20,
+		SpillPercent: st.Int(catalog.SettingMemoryQueueToDiskThreshold),
+		AlertPercent: st.Int(catalog.SettingQueueSizeAlertThreshold),
 		OnAlert: func(pct int64) {
 			hub.Raise(events.SourceEngine, 4072, events.Context{}, strconv.FormatInt(pct, 10)+"%")
 		},

@@ -307,7 +307,7 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 func (m *mirror) run(ctx context.Context) error {
 	c := m.c
 	set := c.cfg.Set
-	if c.cfg.Settings.Int("CalculateOnConnect") != 0 {
+	if c.cfg.Settings.Int(catalog.SettingCalculateOnConnect) != 0 {
 		if size, err := set.Calculate(ctx); err == nil {
 			set.SetSize(size)
 			m.total = size.Bytes
@@ -360,7 +360,7 @@ func (m *mirror) batch(ctx context.Context, paths []string) error {
 
 // throttle keeps at most MirrorQueueLimit mirror ops waiting to be sent.
 func (m *mirror) throttle(ctx context.Context) error {
-	limit := max(1, m.c.cfg.Settings.Int("MirrorQueueLimit"))
+	limit := max(1, m.c.cfg.Settings.Int(catalog.SettingMirrorQueueLimit))
 	for m.c.q.Counts().OpsInMirQueue >= limit {
 		if !sleepCtx(ctx, 2*time.Millisecond) {
 			return ctx.Err()
@@ -435,7 +435,7 @@ func (m *mirror) file(ctx context.Context, rel string, fi os.FileInfo, t wire.St
 	// MirrorOverwrite: 0 never overwrites an existing file, 2 only one
 	// older than the source's.
 	if t.Exists && t.Type == wire.FileRegular {
-		switch c.cfg.Settings.Int("MirrorOverwrite") {
+		switch c.cfg.Settings.Int(catalog.SettingMirrorOverwrite) {
 		case 0:
 			return result{skipped: fi.Size()}, nil
 		case 2:

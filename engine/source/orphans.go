@@ -8,6 +8,7 @@ import (
 	"path"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
@@ -93,7 +94,7 @@ func (c *Connection) orphansIn(ctx context.Context, s *session, dir string) (sub
 	for _, e := range ents {
 		local[e.Name()] = e.Type()
 	}
-	limit := uint32(max(1, min(4096, c.cfg.Settings.Int("MaxRemoveOrphansOpSize"))))
+	limit := uint32(max(1, min(4096, c.cfg.Settings.Int(catalog.SettingMaxRemoveOrphansOpSize))))
 	after := ""
 	for {
 		rep, err := s.request(ctx, func(id uint64) wire.Message {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/queue"
 	"github.com/dtrep/dtrep/engine/status"
@@ -47,7 +48,7 @@ func (c *Connection) initDiskQueue() {
 	}
 	if c.dq.damaged {
 		// Operations were lost before they reached the target.
-		if mode := remirrorMode(c.cfg.Settings.Int("AutoRemirror")); mode != "" && c.mir.need.Load().(string) == "" {
+		if mode := remirrorMode(c.cfg.Settings.Int(catalog.SettingAutoRemirror)); mode != "" && c.mir.need.Load().(string) == "" {
 			c.mir.need.Store(mode)
 		}
 		c.st.update(func(s *Status) { s.TargetDataState = DataMirrorRequired })

@@ -3,6 +3,8 @@ package source
 import (
 	"context"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // recoveryPoll is how often a connection that owes an orphan pass looks
@@ -26,7 +28,7 @@ func (c *Connection) remirrorRetry(ctx context.Context) {
 			c.recoveryOrphans(ctx)
 			continue
 		}
-		every := time.Duration(c.cfg.Settings.Int("AutoRemirrorRetry")) * time.Second
+		every := time.Duration(c.cfg.Settings.Int(catalog.SettingAutoRemirrorRetry)) * time.Second
 		if every <= 0 || time.Now().Before(next) {
 			continue
 		}

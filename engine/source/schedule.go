@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/schedule"
 )
 
@@ -52,7 +53,7 @@ func (c *Connection) runSchedules(ctx context.Context) {
 	var sc scheduler
 	for {
 		c.applySchedule(&sc, time.Now())
-		every := time.Duration(max(1, c.cfg.Settings.Int("ScheduleInterval"))) * time.Second
+		every := time.Duration(max(1, c.cfg.Settings.Int(catalog.SettingScheduleInterval))) * time.Second
 		t := time.NewTimer(every)
 		select {
 		case <-ctx.Done():

@@ -54,7 +54,7 @@ func (c *Connection) SubmitTask(r TaskRequest) (task.Command, error) {
 	c.tasks.cnt.submitted.Add(1)
 	cmd := task.Command{ID: c.tasks.next.Add(1), Name: r.Name, From: c.cfg.ServerName, By: r.By,
 		At: time.Now().Truncate(time.Second), Timeout: r.Timeout, Argv: r.Argv}
-	if c.cfg.Settings.Int("EnableTaskCmdProcessing") == 0 {
+	if c.cfg.Settings.Int(catalog.SettingEnableTaskCmdProcessing) == 0 {
 		c.tasks.cnt.ignored.Add(1)
 		return cmd, catalog.Err(codeNotSupported, "task commands are disabled (EnableTaskCmdProcessing is 0)")
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/blockhash"
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/fsinfo"
 	"github.com/dtrep/dtrep/engine/verifylog"
 	"github.com/dtrep/dtrep/engine/wire"
@@ -35,7 +36,7 @@ func (c *Connection) StartVerify(o VerifyOptions) error {
 // afterMirror runs a verification after a completed difference mirror
 // when ForceVerifyOnMirror is 1, once the mirror has left the slot.
 func (c *Connection) afterMirror(mode string) {
-	if mode != MirrorDiffMode || c.cfg.Settings.Int("ForceVerifyOnMirror") == 0 {
+	if mode != MirrorDiffMode || c.cfg.Settings.Int(catalog.SettingForceVerifyOnMirror) == 0 {
 		return
 	}
 	c.life.spawn(func(context.Context) {
@@ -67,14 +68,14 @@ func (c *Connection) startVerify(o VerifyOptions, rs *retryState) error {
 
 // retryVerify schedules the next attempt of a failed verification.
 func (c *Connection) retryVerify(o VerifyOptions, rs *retryState, cause error) {
-	limit := int(c.cfg.Settings.Int("VerifyRetryLimit"))
+	limit := int(c.cfg.Settings.Int(catalog.SettingVerifyRetryLimit))
 	if rs.attempts >= limit {
 		c.cfg.Log.Warn("verification failed; no retries left", "connection", c.cfg.ID,
 			"retries", rs.attempts, "err", cause)
 		return
 	}
 	rs.attempts++
-	wait := time.Duration(c.cfg.Settings.Int("VerifyRetryInterval")) * time.Minute
+	wait := time.Duration(c.cfg.Settings.Int(catalog.SettingVerifyRetryInterval)) * time.Minute
 	c.cfg.Log.Info("verification failed; retrying", "connection", c.cfg.ID, "attempt", rs.attempts,
 		"in", wait, "err", cause)
 	c.ops.verifyMu.Lock()
@@ -132,8 +133,8 @@ func (v *verification) conn() verifylog.Connection {
 func (v *verification) run(ctx context.Context) (err error) {
 	c := v.c
 	st := c.cfg.Settings
-	v.log, err = verifylog.Open(verifylog.Options{Dir: st.String("LogDir"), Name: st.String("VerifyLogName"),
-		Limit: st.Int("VerifyLogLimit"), Append: st.Int("VerifyLogAppend") != 0})
+	v.log, err = verifylog.Open(verifylog.Options{Dir: st.String(catalog.SettingLogDir), Name: st.String(catalog.SettingVerifyLogName),
+		Limit: st.Int(catalog.SettingVerifyLogLimit), Append: st.Int(catalog.SettingVerifyLogAppend) != 0})
 	if err != nil {
 		return fmt.Errorf("verification: %w", err)
 	}
@@ -169,7 +170,7 @@ func (v *verification) batch(ctx context.Context, paths []string) error {
 	if err != nil {
 		return err
 	}
-	zeroK := v.c.cfg.Settings.Int("MirrorZeroKFiles") != 0
+	zeroK := v.c.cfg.Settings.Int(catalog.SettingMirrorZeroKFiles) != 0
 	for i, rel := range paths {
 		fi, err := os.Lstat(v.c.abs(rel))
 		if err != nil {

@@ -97,13 +97,13 @@ func (s *mapSettings) set(k, v string) {
 	s.m[k] = v
 }
 
-func (s *mapSettings) String(n string) string {
+func (s *mapSettings) String(id catalog.SettingID) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.m[n]
+	return s.m[id.Name()]
 }
 
-func (s *mapSettings) Int(n string) int64 {
-	v, _ := strconv.ParseInt(s.String(n), 10, 64)
+func (s *mapSettings) Int(id catalog.SettingID) int64 {
+	v, _ := strconv.ParseInt(s.String(id), 10, 64)
 	return v
 }

@@ -17,8 +17,8 @@ import (
 // Settings is what statistics logging reads, live: none of its settings
 // needs a restart.
 type Settings interface {
-	Int(name string) int64
-	String(name string) string
+	Int(id catalog.SettingID) int64
+	String(id catalog.SettingID) string
 }
 
 // LoggerOptions configure a Logger.
@@ -62,14 +62,14 @@ func NewLogger(o LoggerOptions) *Logger {
 
 // Path is where StatsFileName puts the file: relative names are in LogDir.
 func Path(set Settings) string {
-	name := set.String("StatsFileName")
+	name := set.String(catalog.SettingStatsFileName)
 	if name == "" {
 		name = "statistic.sts"
 	}
 	if filepath.IsAbs(name) {
 		return name
 	}
-	return filepath.Join(set.String("LogDir"), name)
+	return filepath.Join(set.String(catalog.SettingLogDir), name)
 }
 
 // OldPath is where SaveStatFile keeps the previous file: statistic.sts
@@ -100,7 +100,7 @@ func (l *Logger) Serve(ctx context.Context) error {
 
 // step starts, stops or writes as the settings say now.
 func (l *Logger) step(now time.Time) {
-	if l.o.Settings.Int("StatsLoggingOn") == 0 {
+	if l.o.Settings.Int(catalog.SettingStatsLoggingOn) == 0 {
 		l.report(l.close())
 		return
 	}
@@ -115,7 +115,7 @@ func (l *Logger) step(now time.Time) {
 		}
 		l.last = time.Time{}
 	}
-	every := time.Duration(l.o.Settings.Int("StatsWriteInterval")) * time.Minute
+	every := time.Duration(l.o.Settings.Int(catalog.SettingStatsWriteInterval)) * time.Minute
 	if !l.last.IsZero() && now.Sub(l.last) < every {
 		return
 	}
@@ -128,7 +128,7 @@ func (l *Logger) start(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("statistics file: %w", err)
 	}
-	if l.o.Settings.Int("SaveStatFile") != 0 {
+	if l.o.Settings.Int(catalog.SettingSaveStatFile) != 0 {
 		if err := os.Rename(path, OldPath(path)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("keeping the old statistics file: %w", err)
 		}
@@ -143,7 +143,7 @@ func (l *Logger) start(path string) error {
 
 func (l *Logger) write(snap stats.Snapshot) error {
 	rec := l.w.Record(snap)
-	if max := l.o.Settings.Int("StatsMaxFileSize"); max > 0 && l.w.Size()+int64(len(rec)) > max && l.w.Size() > fileHeaderSize {
+	if max := l.o.Settings.Int(catalog.SettingStatsMaxFileSize); max > 0 && l.w.Size()+int64(len(rec)) > max && l.w.Size() > fileHeaderSize {
 		path := l.w.Path()
 		if err := l.close(); err != nil {
 			return err

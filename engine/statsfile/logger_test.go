@@ -41,7 +41,7 @@ func records(t *testing.T, path string) ([]stats.Snapshot, Health) {
 
 func TestLoggerFollowsItsSettings(t *testing.T) {
 	l, set, _ := newTestLogger(t)
-	path := filepath.Join(set.String("LogDir"), "statistic.sts")
+	path := filepath.Join(set.String(catalog.SettingLogDir), "statistic.sts")
 	t0 := time.Now()
 	l.step(t0)
 	l.step(t0.Add(time.Second))
@@ -83,7 +83,7 @@ func TestLoggerFollowsItsSettings(t *testing.T) {
 	set.set("StatsFileName", "other.sts")
 	l.step(t0.Add(50 * time.Minute))
 	l.close()
-	if got, _ := records(t, filepath.Join(set.String("LogDir"), "other.sts")); len(got) != 1 {
+	if got, _ := records(t, filepath.Join(set.String(catalog.SettingLogDir), "other.sts")); len(got) != 1 {
 		t.Fatalf("other.sts has %d records", len(got))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 )
 
@@ -79,7 +80,7 @@ func (b *blocks) suspend(path string) func() {
 // It reports whether the session holds a reference to release.
 func (s *session) acquireBlock() bool {
 	m := s.m
-	if m.cfg.Settings.Int("TGBlockOnConnect") == 0 {
+	if m.cfg.Settings.Int(catalog.SettingTGBlockOnConnect) == 0 {
 		return false
 	}
 	path := s.hello.TargetPath

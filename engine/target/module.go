@@ -20,8 +20,8 @@ import (
 
 // Settings is what the target reads of the server's settings, live.
 type Settings interface {
-	Int(name string) int64
-	String(name string) string
+	Int(id catalog.SettingID) int64
+	String(id catalog.SettingID) string
 }
 
 // Config describes the target module.
@@ -80,7 +80,7 @@ func New(cfg Config) *Module {
 	m.failed = cfg.Stats.Security.Counter(catalog.StatFailedLogins)
 	m.logins = cfg.Stats.Security.Counter(catalog.StatLogins)
 	cfg.Stats.Kernel.SetFunc(catalog.StatTargetOpenHandles, m.openHandles.Load)
-	if v := cfg.Settings.String("TargetPaused"); v != "" && v != "0" {
+	if v := cfg.Settings.String(catalog.SettingTargetPaused); v != "" && v != "0" {
 		m.paused.Store(true)
 	}
 	if err := m.restore.load(filepath.Join(m.durableDir(), "restore-required.json")); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
@@ -23,7 +24,7 @@ func (s *session) keepDeleted(op *wire.Op) {
 		return
 	}
 	st := s.m.cfg.Settings
-	if st.Int("TGMoveFilesOnDelete") == 0 {
+	if st.Int(catalog.SettingTGMoveFilesOnDelete) == 0 {
 		return
 	}
 	src, err := local(s.base, op.Path)
@@ -31,7 +32,7 @@ func (s *session) keepDeleted(op *wire.Op) {
 		return // the applier refuses it and says why
 	}
 	root := s.m.movedDir()
-	single := st.Int("TGMoveFilesSingleDirectory") != 0
+	single := st.Int(catalog.SettingTGMoveFilesSingleDirectory) != 0
 	_ = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
 			return nil // only files are kept: directories follow them
@@ -62,7 +63,7 @@ func (s *session) keepDeleted(op *wire.Op) {
 
 // movedDir is TGMoveFilesPath, or DataPath/moved when it is empty.
 func (m *Module) movedDir() string {
-	if d := strings.TrimSpace(m.cfg.Settings.String("TGMoveFilesPath")); d != "" {
+	if d := strings.TrimSpace(m.cfg.Settings.String(catalog.SettingTGMoveFilesPath)); d != "" {
 		return d
 	}
 	return filepath.Join(m.cfg.DataPath, "moved")
@@ -74,7 +75,7 @@ func (m *Module) movedDir() string {
 func (m *Module) PurgeMovedFiles(now time.Time) int { return m.purgeMoved(now, true) }
 
 func (m *Module) purgeMoved(now time.Time, force bool) int {
-	days := m.cfg.Settings.Int("TGDaysToKeepMovedFiles")
+	days := m.cfg.Settings.Int(catalog.SettingTGDaysToKeepMovedFiles)
 	if days <= 0 {
 		return 0
 	}

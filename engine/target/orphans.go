@@ -46,20 +46,20 @@ func (s *session) orphan(ctx context.Context, op *wire.Op) {
 	if err != nil {
 		return // already gone
 	}
-	if strings.TrimSpace(st.String("RemoveAllOrphans")) == "0" {
-		if mins, _ := strconv.Atoi(strings.TrimSpace(st.String("RemoveOrphansTime"))); mins > 0 &&
+	if strings.TrimSpace(st.String(catalog.SettingRemoveAllOrphans)) == "0" {
+		if mins, _ := strconv.Atoi(strings.TrimSpace(st.String(catalog.SettingRemoveOrphansTime))); mins > 0 &&
 			time.Since(fi.ModTime()) < time.Duration(mins)*time.Minute {
 			return
 		}
 	}
 	files, dirs, bytes := measure(p, fi)
 	display := filepath.Join(s.hello.TargetPath, filepath.FromSlash(op.Path))
-	if strings.TrimSpace(st.String("MoveOrphanedFiles")) == "1" {
+	if strings.TrimSpace(st.String(catalog.SettingMoveOrphanedFiles)) == "1" {
 		dst := filepath.Join(s.m.orphansDir(), safeName(s.hello.SetName), filepath.FromSlash(op.Path))
 		if kept, err := preserve(p, dst); err != nil {
 			s.m.cfg.Log.Warn("orphan not moved: kept in place", "path", display, "err", err)
 			return
-		} else if st.String("LogAllOrphans") == "1" {
+		} else if st.String(catalog.SettingLogAllOrphans) == "1" {
 			s.m.cfg.Log.Info("orphan moved", "path", display, "to", kept)
 		}
 	}
@@ -76,7 +76,7 @@ func (s *session) orphan(ctx context.Context, op *wire.Op) {
 	s.peer.Counter(catalog.StatOrphanFilesRemoved).Add(files)
 	s.peer.Counter(catalog.StatOrphanDirectoriesRemoved).Add(dirs)
 	s.peer.Counter(catalog.StatOrphanBytesRemoved).Add(bytes)
-	if st.String("LogAllOrphans") == "1" {
+	if st.String(catalog.SettingLogAllOrphans) == "1" {
 		s.m.cfg.Log.Info("orphan removed", "path", display, "files", files, "directories", dirs, "bytes", bytes)
 	}
 }
@@ -107,7 +107,7 @@ func measure(p string, fi os.FileInfo) (files, dirs, bytes int64) {
 
 // orphansDir is MoveOrphansDir, or DataPath/orphans when it is empty.
 func (m *Module) orphansDir() string {
-	if d := strings.TrimSpace(m.cfg.Settings.String("MoveOrphansDir")); d != "" {
+	if d := strings.TrimSpace(m.cfg.Settings.String(catalog.SettingMoveOrphansDir)); d != "" {
 		return d
 	}
 	if !m.orphansDirSet.Swap(true) {

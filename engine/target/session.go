@@ -81,7 +81,7 @@ func (m *Module) handle(parent context.Context, nc net.Conn, admitted func()) {
 	s := &session{m: m, c: c, since: time.Now(), peerAddr: peerHost(nc.RemoteAddr())}
 	s.state.Store(DataOK)
 
-	timeout := time.Duration(max(1, m.cfg.Settings.Int("NetworkTimeout"))) * time.Second
+	timeout := time.Duration(max(1, m.cfg.Settings.Int(catalog.SettingNetworkTimeout))) * time.Second
 	hctx, cancel := context.WithTimeout(parent, min(timeout, handshakeTimeout))
 	hello, err := wire.ServerHandshake(hctx, c, wire.Hello{ServerName: m.cfg.ServerName}, wire.ServerAuth{
 		Secret: m.cfg.Secret,
@@ -176,8 +176,8 @@ func (s *session) open(h wire.Hello) error {
 	defer s.m.blk.suspend(h.TargetPath)()
 	opts := apply.DefaultOptions()
 	st := s.m.cfg.Settings
-	opts.RetryInterval = time.Duration(st.Int("TGRetryLocked")) * time.Second
-	opts.RetryLimit = int(st.Int("TGExecutionRetryLimit"))
+	opts.RetryInterval = time.Duration(st.Int(catalog.SettingTGRetryLocked)) * time.Second
+	opts.RetryLimit = int(st.Int(catalog.SettingTGExecutionRetryLimit))
 	opts.RunTask = s.runTask
 	// The applier counts straight into the peer's Target block, which
 	// outlives sessions, and the Kernel's open handles, shared by all.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/dtrep/dtrep/engine/apply"
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/task"
 	"github.com/dtrep/dtrep/engine/wire"
@@ -22,7 +23,7 @@ func (s *session) runTask(ctx context.Context, data []byte) error {
 		raise(task.EventError, "(undecodable task: "+err.Error()+")")
 		return fmt.Errorf("task: %w", err)
 	}
-	if s.m.cfg.Settings.Int("EnableTaskCmdProcessing") == 0 {
+	if s.m.cfg.Settings.Int(catalog.SettingEnableTaskCmdProcessing) == 0 {
 		raise(task.EventDisabled, cmd.Script())
 		s.task.Outcome = wire.TaskIgnored
 		return fmt.Errorf("task %s: %w", cmd.Label(), apply.ErrTaskIgnored)

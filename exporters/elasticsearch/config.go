@@ -56,27 +56,27 @@ const (
 // exporter cannot work with is a catalog error 101 naming the setting.
 func ConfigFromSettings(st settings.Reader) (Config, error) {
 	c := Config{
-		Username:      st.String("ElasticsearchUsername"),
-		Password:      st.String("ElasticsearchPassword"),
-		APIKey:        st.String("ElasticsearchAPIKey"),
-		Namespace:     st.String("ElasticsearchNamespace"),
-		FlushBytes:    int(st.Int("ElasticsearchFlushBytes")),
-		FlushInterval: time.Duration(st.Int("ElasticsearchFlushInterval")) * time.Second,
-		StatsInterval: time.Duration(st.Int("ElasticsearchStatsInterval")) * time.Second,
-		BufferSize:    int(st.Int("ElasticsearchBufferSize")),
-		Overflow:      st.String("ElasticsearchOverflowPolicy"),
+		Username:      st.String(catalog.SettingElasticsearchUsername),
+		Password:      st.String(catalog.SettingElasticsearchPassword),
+		APIKey:        st.String(catalog.SettingElasticsearchAPIKey),
+		Namespace:     st.String(catalog.SettingElasticsearchNamespace),
+		FlushBytes:    int(st.Int(catalog.SettingElasticsearchFlushBytes)),
+		FlushInterval: time.Duration(st.Int(catalog.SettingElasticsearchFlushInterval)) * time.Second,
+		StatsInterval: time.Duration(st.Int(catalog.SettingElasticsearchStatsInterval)) * time.Second,
+		BufferSize:    int(st.Int(catalog.SettingElasticsearchBufferSize)),
+		Overflow:      st.String(catalog.SettingElasticsearchOverflowPolicy),
 	}
-	for _, a := range strings.Split(st.String("ElasticsearchAddresses"), ",") {
+	for _, a := range strings.Split(st.String(catalog.SettingElasticsearchAddresses), ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			c.Addresses = append(c.Addresses, a)
 		}
 	}
-	h, err := ParseHeaders(st.String("ElasticsearchHeaders"))
+	h, err := ParseHeaders(st.String(catalog.SettingElasticsearchHeaders))
 	if err != nil {
 		return Config{}, catalog.Err(catalog.CodeInvalidParameter, "ElasticsearchHeaders: %v", err)
 	}
 	c.Header = h
-	if p := st.String("ElasticsearchCACertificate"); p != "" {
+	if p := st.String(catalog.SettingElasticsearchCACertificate); p != "" {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return Config{}, catalog.Wrap(catalog.CodeInvalidParameter, err, "ElasticsearchCACertificate")

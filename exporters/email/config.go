@@ -95,35 +95,35 @@ func init() {
 // error with the chapter 5 code (2212-2218) naming the setting.
 func ConfigFromSettings(st settings.Reader, host string) (Config, error) {
 	c := Config{
-		Security:   st.String("EmailSecurity"),
-		Username:   st.String("EmailUsername"),
-		Password:   st.String("EmailPassword"),
-		Prefix:     st.String("EmailSubjectPrefix"),
-		Digest:     time.Duration(st.Int("EmailDigestWindow")) * time.Second,
-		Timeout:    time.Duration(st.Int("EmailTimeout")) * time.Second,
-		Retries:    int(st.Int("EmailRetries")),
-		BufferSize: int(st.Int("EmailBufferSize")),
+		Security:   st.String(catalog.SettingEmailSecurity),
+		Username:   st.String(catalog.SettingEmailUsername),
+		Password:   st.String(catalog.SettingEmailPassword),
+		Prefix:     st.String(catalog.SettingEmailSubjectPrefix),
+		Digest:     time.Duration(st.Int(catalog.SettingEmailDigestWindow)) * time.Second,
+		Timeout:    time.Duration(st.Int(catalog.SettingEmailTimeout)) * time.Second,
+		Retries:    int(st.Int(catalog.SettingEmailRetries)),
+		BufferSize: int(st.Int(catalog.SettingEmailBufferSize)),
 	}
 	var err error
-	if c.Host, c.Port, err = parseServer(st.String("EmailServer"), c.Security); err != nil {
+	if c.Host, c.Port, err = parseServer(st.String(catalog.SettingEmailServer), c.Security); err != nil {
 		return Config{}, err
 	}
-	if c.From = st.String("EmailFrom"); c.From == "" {
+	if c.From = st.String(catalog.SettingEmailFrom); c.From == "" {
 		c.From = "dtrep@" + host
 	}
-	if c.To, err = ParseAddressList(st.String("EmailTo")); err != nil {
+	if c.To, err = ParseAddressList(st.String(catalog.SettingEmailTo)); err != nil {
 		return Config{}, err
 	}
-	if c.Selection.Levels, err = parseLevels(st.String("EmailLevels")); err != nil {
+	if c.Selection.Levels, err = parseLevels(st.String(catalog.SettingEmailLevels)); err != nil {
 		return Config{}, err
 	}
-	if c.Selection.Include, err = ParseIDRanges("EmailEventIDs", st.String("EmailEventIDs")); err != nil {
+	if c.Selection.Include, err = ParseIDRanges("EmailEventIDs", st.String(catalog.SettingEmailEventIDs)); err != nil {
 		return Config{}, err
 	}
-	if c.Selection.Exclude, err = ParseIDRanges("EmailExcludeEventIDs", st.String("EmailExcludeEventIDs")); err != nil {
+	if c.Selection.Exclude, err = ParseIDRanges("EmailExcludeEventIDs", st.String(catalog.SettingEmailExcludeEventIDs)); err != nil {
 		return Config{}, err
 	}
-	if p := st.String("EmailCACertificate"); p != "" {
+	if p := st.String(catalog.SettingEmailCACertificate); p != "" {
 		if c.CACert, err = os.ReadFile(p); err != nil {
 			return Config{}, catalog.Wrap(CodeSettingInvalid, err, "EmailCACertificate")
 		}

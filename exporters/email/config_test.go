@@ -143,8 +143,8 @@ func TestSettingChecksRefuseBadValues(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != before {
 		t.Errorf("file changed to %q", b)
 	}
-	if st.String("EmailTo") != "ops@example.com" {
-		t.Errorf("EmailTo = %q", st.String("EmailTo"))
+	if st.String(catalog.SettingEmailTo) != "ops@example.com" {
+		t.Errorf("EmailTo = %q", st.String(catalog.SettingEmailTo))
 	}
 	if _, err := st.Set("EmailTo", "ops@example.com, Night <night@example.com>"); err != nil {
 		t.Errorf("a good list is refused: %v", err)

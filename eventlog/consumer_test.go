@@ -17,6 +17,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/status"
 )
 
 // hubEngine is the part of a server a consumer uses, around a real hub.
@@ -29,7 +30,9 @@ func (h *hubEngine) Snapshot() stats.Snapshot  { return stats.Snapshot{} }
 func (h *hubEngine) Subscribe(size int, filter func(events.Event) bool) *events.Subscription {
 	return h.hub.Subscribe(size, filter)
 }
-func (h *hubEngine) ServerName() string { return "hub" }
+func (h *hubEngine) ServerName() string        { return "hub" }
+func (h *hubEngine) Status() status.Snapshot   { return status.Snapshot{} }
+func (h *hubEngine) HubStats() events.HubStats { return h.hub.Stats() }
 
 // memWriter keeps what it is given. It stands in for a receiver only where
 // no real one can produce the case: refusing an event for good.

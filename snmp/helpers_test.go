@@ -11,6 +11,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/status"
 	"github.com/dtrep/dtrep/exporters"
 	"github.com/dtrep/dtrep/mib"
 )
@@ -35,7 +36,9 @@ func (f *fakeEngine) Snapshot() stats.Snapshot  { return f.reg.Snapshot() }
 func (f *fakeEngine) Subscribe(size int, filter func(events.Event) bool) *events.Subscription {
 	return f.hub.Subscribe(size, filter)
 }
-func (f *fakeEngine) ServerName() string { return "fake" }
+func (f *fakeEngine) ServerName() string        { return "fake" }
+func (f *fakeEngine) Status() status.Snapshot   { return status.Snapshot{} }
+func (f *fakeEngine) HubStats() events.HubStats { return f.hub.Stats() }
 
 func defaultBase(t testing.TB) mib.OID {
 	t.Helper()

@@ -13,6 +13,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/status"
 )
 
 // fakeEngine is the exporters.Engine of a server without replication.
@@ -30,6 +31,8 @@ func newFakeEngine() *fakeEngine {
 func (e *fakeEngine) Catalog() *catalog.Catalog { return e.cat }
 func (e *fakeEngine) Snapshot() stats.Snapshot  { return e.reg.Snapshot() }
 func (e *fakeEngine) ServerName() string        { return "fake" }
+func (e *fakeEngine) Status() status.Snapshot   { return status.Snapshot{} }
+func (e *fakeEngine) HubStats() events.HubStats { return e.hub.Stats() }
 func (e *fakeEngine) Subscribe(size int, filter func(events.Event) bool) *events.Subscription {
 	return e.hub.Subscribe(size, filter)
 }

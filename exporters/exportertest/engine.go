@@ -7,6 +7,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/status"
 )
 
 // Engine is an exporters.Engine over a real hub and registry.
@@ -15,6 +16,8 @@ type Engine struct {
 	Hub  *events.Hub
 	Reg  *stats.Registry
 	Name string
+	// Statuses is what Status reports.
+	Statuses status.Snapshot
 }
 
 // New returns an engine named "fake" over the embedded catalog.
@@ -26,6 +29,8 @@ func New() *Engine {
 func (e *Engine) Catalog() *catalog.Catalog { return e.Cat }
 func (e *Engine) Snapshot() stats.Snapshot  { return e.Reg.Snapshot() }
 func (e *Engine) ServerName() string        { return e.Name }
+func (e *Engine) Status() status.Snapshot   { return e.Statuses }
+func (e *Engine) HubStats() events.HubStats { return e.Hub.Stats() }
 func (e *Engine) Subscribe(size int, filter func(events.Event) bool) *events.Subscription {
 	return e.Hub.Subscribe(size, filter)
 }

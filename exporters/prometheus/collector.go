@@ -1,14 +1,14 @@
 package prometheus
 
 import (
-	"context"
-	"log/slog"
+	"strconv"
 	"time"
 
-	prom "github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/status"
 	"github.com/dtrep/dtrep/exporters"
 )
 
@@ -20,86 +20,68 @@ const (
 	collectorEvents      = "events"
 )
 
-// statusTimeout bounds the status listings of one scrape; both read in-memory
-// state, so hitting it means an engine lock is held far too long.
-const statusTimeout = 5 * time.Second
-
-// collector reads engine snapshots at scrape time (a pull exporter).
+// collector reads engine snapshots at scrape time (a pull exporter) and
+// builds the dtrep_ families from them.
 type collector struct {
 	eng               exporters.Engine
 	d                 *descriptors
-	connStatuses      func(context.Context) ([]ConnectionStatus, error)
-	targetEntries     func(context.Context) ([]TargetEntry, error)
-	hubStats          func() events.HubStats
 	events            *eventCounter
 	sub               *events.Subscription
 	version, revision string
-	log               *slog.Logger
 }
 
-// Describe sends every descriptor: the set is fixed by the catalog.
-func (c *collector) Describe(ch chan<- *prom.Desc) {
-	for _, d := range c.d.all() {
-		ch <- d
-	}
-}
-
-// Collect runs each part and reports its duration and success; one part's
-// failure leaves the others' series in place.
-func (c *collector) Collect(ch chan<- prom.Metric) {
-	var snap stats.Snapshot
-	c.step(ch, collectorStatistics, func() error {
+// gather builds every dtrep_ family from one statistics snapshot and one
+// status listing. Each part reports its duration in
+// dtrep_exporter_collector_duration_seconds.
+func (c *collector) gather() []*dto.MetricFamily {
+	b := newBuilder(&c.d.families)
+	var (
+		snap   stats.Snapshot
+		st     status.Snapshot
+		connLs [][]*dto.LabelPair
+	)
+	c.step(b, collectorStatistics, func() {
 		snap = c.eng.Snapshot()
-		c.d.counters.collectSnapshot(ch, &snap)
-		return nil
-	})
-	c.step(ch, collectorConnections, func() error {
-		var st []ConnectionStatus
-		if c.connStatuses != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), statusTimeout)
-			defer cancel()
-			var err error
-			if st, err = c.connStatuses(ctx); err != nil {
-				// The conState flags come from the snapshot and
-				// are still worth sending.
-				c.d.states.collectConnections(ch, &snap, nil)
-				return err
-			}
+		for _, in := range []*stats.Instance{&snap.Kernel, &snap.Security, &snap.Source} {
+			c.d.counters.collectInstance(b, in, nil)
 		}
-		c.d.states.collectConnections(ch, &snap, st)
-		return nil
-	})
-	if c.targetEntries != nil {
-		c.step(ch, collectorTargets, func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), statusTimeout)
-			defer cancel()
-			es, err := c.targetEntries(ctx)
-			if err != nil {
-				return err
-			}
-			c.d.states.collectTargetEntries(ch, es)
-			return nil
-		})
-	}
-	c.step(ch, collectorEvents, func() error {
-		c.events.collect(ch, &c.d.events)
-		if c.hubStats != nil {
-			c.d.events.collectHub(ch, c.hubStats())
+		for i := range snap.Targets {
+			c.d.counters.collectInstance(b, &snap.Targets[i], instanceLabels(&snap.Targets[i]))
 		}
-		ch <- prom.MustNewConstMetric(c.d.self.eventsDropped, prom.CounterValue, float64(c.sub.Dropped()))
-		return nil
+		connLs = make([][]*dto.LabelPair, len(snap.Connections))
+		for i := range snap.Connections {
+			connLs[i] = instanceLabels(&snap.Connections[i])
+			c.d.counters.collectInstance(b, &snap.Connections[i], connLs[i])
+		}
 	})
-	c.d.self.collectBuildInfo(ch, c.version, c.revision)
+	c.step(b, collectorConnections, func() {
+		st = c.eng.Status()
+		byID := make(map[string]*status.Connection, len(st.Connections))
+		for i := range st.Connections {
+			byID[strconv.Itoa(st.Connections[i].ConnectionID)] = &st.Connections[i]
+		}
+		for i := range snap.Connections {
+			in := &snap.Connections[i]
+			c.d.states.collectConnection(b, in, connLs[i], byID[in.Key])
+		}
+	})
+	c.step(b, collectorTargets, func() { c.d.states.collectTargetEntries(b, st.Targets) })
+	c.step(b, collectorEvents, func() {
+		c.events.collect(b, &c.d.events)
+		c.d.events.collectHub(b, c.eng.HubStats())
+		b.add(c.d.self.eventsDropped, float64(c.sub.Dropped()), nil)
+	})
+	c.d.self.collectBuildInfo(b, c.version, c.revision)
+	return b.families()
 }
 
-func (c *collector) step(ch chan<- prom.Metric, name string, f func() error) {
+// step runs one part of a scrape and reports its duration; the parts read
+// in-memory copies and cannot fail, so success is always 1 (the family
+// stays for dashboards that watch it across versions).
+func (c *collector) step(b *builder, name string, f func()) {
 	start := time.Now()
-	err := f()
-	ok := 1.0
-	if err != nil {
-		ok = 0
-		c.log.Warn("prometheus collector failed", "collector", name, "err", err)
-	}
-	ch <- prom.MustNewConstMetric(c.d.self.duration, prom.GaugeValue, time.Since(start).Seconds(), name)
-	ch <- prom.MustNewConstMetric(c.d.self.success, prom.GaugeValue, ok, name)
+	f()
+	ls := pairs([]string{LabelCollector}, []string{name})
+	b.add(c.d.self.duration, time.Since(start).Seconds(), ls)
+	b.add(c.d.self.success, 1, ls)
 }

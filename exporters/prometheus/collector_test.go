@@ -1,8 +1,6 @@
 package prometheus
 
 import (
-	"context"
-	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -73,18 +71,42 @@ func TestRemovedConnectionDisappears(t *testing.T) {
 	}
 }
 
-// A registry that checks every metric against its descriptor accepts ours.
-func TestPedanticRegistry(t *testing.T) {
+// The families built straight from the snapshots pass client_golang's
+// checks of every series (valid names and labels, one type per family, no
+// series twice), as const metrics through a registry would.
+func TestSeriesPassClientGolangChecks(t *testing.T) {
 	eng := newFakeEngine(t)
 	eng.addConnection(1, "a").Counter(catalog.StatConState).Store(12)
+	eng.addConnection(2, "b").Counter(catalog.StatConState).Store(1)
 	eng.reg.Target("10.0.0.1")
-	e := newTestExporter(t, eng, fullStatusOptions())
-	reg := prom.NewPedanticRegistry()
-	if err := reg.Register(e.Collector()); err != nil {
+	eng.statuses = fullStatus()
+	e := newTestExporter(t, eng, Options{})
+	if _, err := (prom.Gatherers{e.Gatherer()}).Gather(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := reg.Gather(); err != nil {
-		t.Fatal(err)
+}
+
+// A collector of another exporter that uses one of our names is reported,
+// and ours is served.
+func TestClashingFamilyIsReported(t *testing.T) {
+	eng := newFakeEngine(t)
+	clash := prom.NewCounter(prom.CounterOpts{Name: "dtrep_events_published_total", Help: "clash"})
+	e := newTestExporter(t, eng, Options{Extra: []prom.Collector{clash}})
+	mfs, err := e.Gatherer().Gather()
+	if err == nil || !strings.Contains(err.Error(), "dtrep_events_published_total") {
+		t.Fatalf("clash not reported: %v", err)
+	}
+	n := 0
+	for _, mf := range mfs {
+		if mf.GetName() == "dtrep_events_published_total" {
+			n++
+			if mf.GetHelp() == "clash" {
+				t.Error("the other collector's family was served")
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("family served %d times", n)
 	}
 }
 
@@ -94,7 +116,8 @@ func TestFamiliesMatchScrape(t *testing.T) {
 	eng.addConnection(1, "a").SetText(catalog.StatConnectTime, time.Now().Format(time.ANSIC))
 	eng.reg.Target("10.0.0.1")
 	eng.reg.Kernel.SetText(catalog.StatStartTime, time.Now().Format(time.ANSIC))
-	e := newTestExporter(t, eng, fullStatusOptions())
+	eng.statuses = fullStatus()
+	e := newTestExporter(t, eng, Options{})
 	mfs := gather(t, e)
 	fams, err := Families(eng.cat)
 	if err != nil {
@@ -127,34 +150,6 @@ func TestFamiliesMatchScrape(t *testing.T) {
 	}
 }
 
-// One failing part costs only its own series and says so.
-func TestCollectorFailureIsIsolated(t *testing.T) {
-	eng := newFakeEngine(t)
-	eng.addConnection(1, "a").Counter(catalog.StatConState).Store(8)
-	opts := fullStatusOptions()
-	opts.ConnectionStatuses = func(context.Context) ([]ConnectionStatus, error) {
-		return nil, errors.New("jobs unavailable")
-	}
-	mfs := gather(t, newTestExporter(t, eng, opts))
-	if v := mustSample(t, mfs, "dtrep_exporter_collector_success", map[string]string{"collector": "connection_states"}); v != 0 {
-		t.Errorf("connection_states success = %v, want 0", v)
-	}
-	for _, c := range []string{"statistics", "target_states", "events"} {
-		if v := mustSample(t, mfs, "dtrep_exporter_collector_success", map[string]string{"collector": c}); v != 1 {
-			t.Errorf("%s success = %v, want 1", c, v)
-		}
-	}
-	if _, ok := sample(mfs, "dtrep_connection_sent_bytes_total", map[string]string{"connection_id": "1"}); !ok {
-		t.Error("counters lost with the status listing")
-	}
-	if v := mustSample(t, mfs, "dtrep_connection_state_flag", map[string]string{"connection_id": "1", "state": "Error"}); v != 1 {
-		t.Errorf("conState flags lost with the status listing: Error = %v", v)
-	}
-	if _, ok := sample(mfs, "dtrep_connection_mirror_status", nil); ok {
-		t.Error("mirror status served without a status listing")
-	}
-}
-
 func TestBuildInfo(t *testing.T) {
 	mfs := gather(t, newTestExporter(t, newFakeEngine(t), Options{}))
 	if v := mustSample(t, mfs, "dtrep_build_info", nil); v != 1 {
@@ -169,5 +164,6 @@ func TestPromtoolCheckMetrics(t *testing.T) {
 	eng.addConnection(1, "a").SetText(catalog.StatConnectTime, time.Now().Format(time.ANSIC))
 	eng.reg.Target("10.0.0.1")
 	eng.reg.Kernel.SetText(catalog.StatStartTime, time.Now().Format(time.ANSIC))
-	promtoolCheckMetrics(t, scrape(t, newTestExporter(t, eng, fullStatusOptions())))
+	eng.statuses = fullStatus()
+	promtoolCheckMetrics(t, scrape(t, newTestExporter(t, eng, Options{})))
 }

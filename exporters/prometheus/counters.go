@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	prom "github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/stats"
@@ -14,9 +14,8 @@ import (
 type counterMetric struct {
 	name  string // catalog name: the key in stats.Instance
 	scope catalog.Scope
-	typ   prom.ValueType
 	conv  conversion
-	desc  *prom.Desc
+	fam   *family
 }
 
 // counterSet holds the counter metrics grouped by scope, so a block only
@@ -36,12 +35,12 @@ func newCounterMetrics(cat *catalog.Catalog, fs *familySet) (counterSet, error) 
 		if err != nil {
 			return nil, err
 		}
-		typ := prom.GaugeValue
+		typ := dto.MetricType_GAUGE
 		if c.Kind == catalog.KindCounter {
-			typ = prom.CounterValue
+			typ = dto.MetricType_COUNTER
 		}
-		out[c.Scope] = append(out[c.Scope], counterMetric{name: c.Name, scope: c.Scope, typ: typ, conv: conv,
-			desc: fs.add(c.Prometheus, counterHelp(c), typ, labelNames(c.Scope)...)})
+		out[c.Scope] = append(out[c.Scope], counterMetric{name: c.Name, scope: c.Scope, conv: conv,
+			fam: fs.add(c.Prometheus, counterHelp(c), typ, labelNames(c.Scope)...)})
 		n++
 	}
 	if n == 0 {
@@ -75,40 +74,13 @@ func counterHelp(c catalog.Counter) string {
 	return h
 }
 
-// all lists the descriptors.
-func (cs counterSet) all() []*prom.Desc {
-	var out []*prom.Desc
-	for _, cms := range cs {
-		for _, cm := range cms {
-			out = append(out, cm.desc)
-		}
-	}
-	return out
-}
-
-// collectInstance sends the counters of one statistics block.
-func (cs counterSet) collectInstance(ch chan<- prom.Metric, in *stats.Instance) {
-	lv := labelValues(in)
+// collectInstance adds the counters of one statistics block, labelled ls.
+func (cs counterSet) collectInstance(b *builder, in *stats.Instance, ls []*dto.LabelPair) {
 	cms := cs[in.Scope]
 	for i := range cms {
 		cm := &cms[i]
-		v, ok := cm.conv.value(cm.name, in.Values, in.Texts)
-		if !ok {
-			continue
+		if v, ok := cm.conv.value(cm.name, in.Values, in.Texts); ok {
+			b.add(cm.fam, v, ls)
 		}
-		ch <- prom.MustNewConstMetric(cm.desc, cm.typ, v, lv...)
-	}
-}
-
-// collectSnapshot sends every block of a snapshot.
-func (cs counterSet) collectSnapshot(ch chan<- prom.Metric, snap *stats.Snapshot) {
-	cs.collectInstance(ch, &snap.Kernel)
-	cs.collectInstance(ch, &snap.Security)
-	cs.collectInstance(ch, &snap.Source)
-	for i := range snap.Targets {
-		cs.collectInstance(ch, &snap.Targets[i])
-	}
-	for i := range snap.Connections {
-		cs.collectInstance(ch, &snap.Connections[i])
 	}
 }

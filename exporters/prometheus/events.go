@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"sync"
 
-	prom "github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
@@ -14,28 +14,24 @@ import (
 // eventDescs are the event families: raised events by kind, and the hub's
 // own counters.
 type eventDescs struct {
-	raised                                 *prom.Desc
-	published, delivered, dropped, unknown *prom.Desc
+	raised                                 *family
+	published, delivered, dropped, unknown *family
 }
 
 func newEventDescs(fs *familySet) eventDescs {
 	return eventDescs{
 		raised: fs.add("dtrep_events_total",
 			"Catalog events raised by the engine (chapter 6), by event source, ID and level, since the exporter started.",
-			prom.CounterValue, LabelSource, LabelID, LabelLevel),
+			dto.MetricType_COUNTER, LabelSource, LabelID, LabelLevel),
 		published: fs.add("dtrep_events_published_total",
-			"Events the engine's event hub published.", prom.CounterValue),
+			"Events the engine's event hub published.", dto.MetricType_COUNTER),
 		delivered: fs.add("dtrep_events_delivered_total",
-			"Event deliveries the hub made to its subscribers (log files, event log, traps, exporters).", prom.CounterValue),
+			"Event deliveries the hub made to its subscribers (log files, event log, traps, exporters).", dto.MetricType_COUNTER),
 		dropped: fs.add("dtrep_events_dropped_total",
-			"Event deliveries the hub dropped because a subscriber's buffer was full: that subscriber lost the event.", prom.CounterValue),
+			"Event deliveries the hub dropped because a subscriber's buffer was full: that subscriber lost the event.", dto.MetricType_COUNTER),
 		unknown: fs.add("dtrep_events_unknown_total",
-			"Events raised that the catalog does not describe (delivered with their arguments as the message).", prom.CounterValue),
+			"Events raised that the catalog does not describe (delivered with their arguments as the message).", dto.MetricType_COUNTER),
 	}
-}
-
-func (d *eventDescs) all() []*prom.Desc {
-	return []*prom.Desc{d.raised, d.published, d.delivered, d.dropped, d.unknown}
 }
 
 // eventKey identifies a dtrep_events_total series.
@@ -92,24 +88,25 @@ func (ec *eventCounter) run(ctx context.Context, sub *events.Subscription) {
 	}
 }
 
-// collect copies the counts before sending: a send can wait on the
-// registry, and the counting goroutine must not wait behind it.
-func (ec *eventCounter) collect(ch chan<- prom.Metric, d *eventDescs) {
+// collect adds the counts, copied under the lock so the counting
+// goroutine never waits behind a scrape.
+func (ec *eventCounter) collect(b *builder, d *eventDescs) {
 	ec.mu.Lock()
 	counts := make(map[eventKey]uint64, len(ec.counts))
 	for k, n := range ec.counts {
 		counts[k] = n
 	}
 	ec.mu.Unlock()
+	names := []string{LabelSource, LabelID, LabelLevel}
 	for k, n := range counts {
-		ch <- prom.MustNewConstMetric(d.raised, prom.CounterValue, float64(n), k.source, strconv.Itoa(k.id), string(k.level))
+		b.add(d.raised, float64(n), pairs(names, []string{k.source, strconv.Itoa(k.id), string(k.level)}))
 	}
 }
 
-// collectHub sends the hub's own counters.
-func (d *eventDescs) collectHub(ch chan<- prom.Metric, st events.HubStats) {
-	ch <- prom.MustNewConstMetric(d.published, prom.CounterValue, float64(st.Published))
-	ch <- prom.MustNewConstMetric(d.delivered, prom.CounterValue, float64(st.Delivered))
-	ch <- prom.MustNewConstMetric(d.dropped, prom.CounterValue, float64(st.Dropped))
-	ch <- prom.MustNewConstMetric(d.unknown, prom.CounterValue, float64(st.Unknown))
+// collectHub adds the hub's own counters.
+func (d *eventDescs) collectHub(b *builder, st events.HubStats) {
+	b.add(d.published, float64(st.Published), nil)
+	b.add(d.delivered, float64(st.Delivered), nil)
+	b.add(d.dropped, float64(st.Dropped), nil)
+	b.add(d.unknown, float64(st.Unknown), nil)
 }

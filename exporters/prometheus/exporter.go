@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/klauspost/compress/gzip"
 	prom "github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 
-	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/exporters"
 )
 
@@ -25,21 +27,19 @@ type Options struct {
 	Log *slog.Logger
 	// EventBuffer is the event subscription's buffer (default 1024).
 	EventBuffer int
-	// ConnectionStatuses, TargetEntries and HubStats override where the
-	// status words and hub counters come from; by default they are read
-	// from the engine when it has the methods (*server.Server does).
-	ConnectionStatuses func(context.Context) ([]ConnectionStatus, error)
-	TargetEntries      func(context.Context) ([]TargetEntry, error)
-	HubStats           func() events.HubStats
 	// Extra collectors are served beside the dtrep collector: other
 	// exporters' own counters (the event log writers').
 	Extra []prom.Collector
 }
 
+// scrapeTimeout bounds the reading of a request and the writing of its
+// response.
+const scrapeTimeout = 30 * time.Second
+
 // Exporter serves one engine's metrics.
 type Exporter struct {
 	coll *collector
-	reg  *prom.Registry
+	reg  *prom.Registry // the Go and process collectors and Options.Extra
 	log  *slog.Logger
 }
 
@@ -57,21 +57,11 @@ func New(eng exporters.Engine, opts Options) (*Exporter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prometheus exporter: %w", err)
 	}
-	c := &collector{eng: eng, d: d, events: newEventCounter(eng.Catalog()), log: opts.Log,
-		connStatuses: opts.ConnectionStatuses, targetEntries: opts.TargetEntries, hubStats: opts.HubStats}
-	if c.connStatuses == nil {
-		c.connStatuses = connectionStatusesOf(eng)
-	}
-	if c.targetEntries == nil {
-		c.targetEntries = targetEntriesOf(eng)
-	}
-	if c.hubStats == nil {
-		c.hubStats = hubStatsOf(eng)
-	}
+	c := &collector{eng: eng, d: d, events: newEventCounter(eng.Catalog())}
 	c.version, c.revision = buildLabels()
 
 	reg := prom.NewRegistry()
-	cols := append([]prom.Collector{c, collectors.NewGoCollector(),
+	cols := append([]prom.Collector{collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})}, opts.Extra...)
 	for _, col := range cols {
 		if err := reg.Register(col); err != nil {
@@ -82,26 +72,57 @@ func New(eng exporters.Engine, opts Options) (*Exporter, error) {
 	return &Exporter{coll: c, reg: reg, log: opts.Log}, nil
 }
 
-// Collector is the dtrep collector alone, for a caller with its own
-// registry.
-func (e *Exporter) Collector() prom.Collector { return e.coll }
-
 // Gatherer gathers everything Handler serves.
-func (e *Exporter) Gatherer() prom.Gatherer { return e.reg }
+func (e *Exporter) Gatherer() prom.Gatherer { return gatherer{e} }
+
+// gatherer merges the dtrep_ families, built straight from the engine's
+// snapshots, with the registry's (Go runtime, process, other exporters'
+// counters).
+type gatherer struct{ e *Exporter }
+
+func (g gatherer) Gather() ([]*dto.MetricFamily, error) {
+	others, err := g.e.reg.Gather()
+	ours := g.e.coll.gather()
+	out := make([]*dto.MetricFamily, 0, len(others)+len(ours))
+	i, j := 0, 0
+	for i < len(others) || j < len(ours) {
+		switch {
+		case j == len(ours) || (i < len(others) && others[i].GetName() < ours[j].GetName()):
+			out = append(out, others[i])
+			i++
+		case i == len(others) || ours[j].GetName() < others[i].GetName():
+			out = append(out, ours[j])
+			j++
+		default:
+			// Another exporter's collector used a dtrep_ name of ours:
+			// ours are served, the error names the clash.
+			err = errors.Join(err, fmt.Errorf("metric family %s is collected twice", ours[j].GetName()))
+			out = append(out, ours[j])
+			i++
+			j++
+		}
+	}
+	return out, err
+}
 
 // Handler serves MetricsPath (and a small index page on /).
 func (e *Exporter) Handler() http.Handler {
-	metrics := promhttp.InstrumentMetricHandler(e.reg, promhttp.HandlerFor(e.reg, promhttp.HandlerOpts{
+	metrics := promhttp.InstrumentMetricHandler(e.reg, promhttp.HandlerFor(e.Gatherer(), promhttp.HandlerOpts{
 		ErrorLog:      errorLog{e.log},
 		ErrorHandling: promhttp.ContinueOnError,
 		Registry:      e.reg,
 		// Two scrapers at a time are plenty; more would only queue
 		// snapshots of the same moment.
 		MaxRequestsInFlight: 2,
-		Timeout:             30 * time.Second,
+		// Compressed by gzipped below, at a faster level.
+		DisableCompression: true,
+		// No Timeout: promhttp's is http.TimeoutHandler, which holds the
+		// whole response in memory before writing it (a third of a
+		// large scrape's time went to growing that buffer). Serve bounds
+		// a response's writing with the server's WriteTimeout instead.
 	}))
 	mux := http.NewServeMux()
-	mux.Handle(MetricsPath, metrics)
+	mux.Handle(MetricsPath, gzipped(metrics))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
@@ -128,7 +149,7 @@ func (e *Exporter) Close() { e.coll.sub.Close() }
 // Serve runs the exporter and serves Handler on ln until ctx ends; it closes
 // ln.
 func (e *Exporter) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: e.Handler(), ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: e.Handler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: scrapeTimeout,
 		ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn)}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -150,6 +171,18 @@ func (e *Exporter) Serve(ctx context.Context, ln net.Listener) error {
 		return nil
 	}
 	return fmt.Errorf("prometheus exporter on %s: %w", ln.Addr(), err)
+}
+
+// gzipped compresses responses for clients that accept gzip (Prometheus
+// does), at the fastest level: promhttp's own gzip runs at the default
+// level, where deflate took a quarter of a scrape of 1,000 connections;
+// the fastest level still shrinks the exposition about tenfold.
+func gzipped(h http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.CompressionLevel(gzip.BestSpeed))
+	if err != nil { // only for invalid options
+		panic(err)
+	}
+	return wrap(h)
 }
 
 // errorLog hands promhttp's error messages to slog.

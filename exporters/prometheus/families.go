@@ -3,7 +3,7 @@ package prometheus
 import (
 	"sort"
 
-	prom "github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 )
@@ -17,19 +17,24 @@ type Family struct {
 	Labels []string
 }
 
-// familySet builds descriptors and remembers what it built, so the list of
-// families can never disagree with what Collect sends.
+// familySet builds the families and remembers what it built, so the list
+// of families can never disagree with what a scrape sends.
 type familySet struct {
-	list []Family
+	list  []Family
+	built []*family
 }
 
-func (fs *familySet) add(name, help string, typ prom.ValueType, labels ...string) *prom.Desc {
+// add builds a family; typ is dto.MetricType_COUNTER or _GAUGE.
+func (fs *familySet) add(name, help string, typ dto.MetricType, labels ...string) *family {
 	t := "gauge"
-	if typ == prom.CounterValue {
+	if typ == dto.MetricType_COUNTER {
 		t = "counter"
 	}
-	fs.list = append(fs.list, Family{Name: name, Help: help, Type: t, Labels: labels})
-	return prom.NewDesc(name, help, labels, nil)
+	f := &family{Family: Family{Name: name, Help: help, Type: t, Labels: labels}, index: len(fs.built),
+		name: &name, help: &help, typ: typ.Enum()}
+	fs.list = append(fs.list, f.Family)
+	fs.built = append(fs.built, f)
+	return f
 }
 
 // Families lists every dtrep_ family the exporter serves for cat, sorted by
@@ -65,13 +70,4 @@ func newDescriptors(cat *catalog.Catalog) (*descriptors, error) {
 	d.events = newEventDescs(&d.families)
 	d.self = newSelfDescs(&d.families)
 	return d, nil
-}
-
-// all lists every descriptor for Describe.
-func (d *descriptors) all() []*prom.Desc {
-	out := d.counters.all()
-	out = append(out, d.states.all()...)
-	out = append(out, d.events.all()...)
-	out = append(out, d.self.all()...)
-	return out
 }

@@ -1,12 +1,14 @@
 package prometheus
 
 import (
-	"context"
 	"strings"
 	"testing"
 
+	prom "github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/dtrep/dtrep/engine/status"
 )
 
 // Label values carry names users and remote sources chose (job, replication
@@ -21,17 +23,19 @@ func FuzzLabelValues(f *testing.F) {
 		eng := newFakeEngine(t)
 		eng.reg.AddConnection(1, map[string]string{"job": job, "replication_set": set, "target": source})
 		eng.reg.Target(source)
-		e := newTestExporter(t, eng, Options{
-			ConnectionStatuses: func(context.Context) ([]ConnectionStatus, error) {
-				return []ConnectionStatus{{ConnectionID: 1, TransmitMode: word, MirrorStatus: word,
-					ReplicationStatus: word, TargetDataState: word}}, nil
+		eng.statuses = status.Snapshot{
+			Connections: []status.Connection{{ConnectionID: 1, TransmitMode: word, MirrorStatus: word,
+				ReplicationStatus: word, TargetDataState: word}},
+			Targets: []status.TargetEntry{
+				{Peer: source, SourceName: source, ReplicationSet: set, ConnectionID: 1,
+					TargetDataState: word, TargetStatus: word},
+				{Peer: source, SourceName: source + "\xff", ReplicationSet: set, ConnectionID: 1,
+					TargetDataState: word, TargetStatus: word},
 			},
-			TargetEntries: func(context.Context) ([]TargetEntry, error) {
-				return []TargetEntry{{Peer: source, SourceName: source, ReplicationSet: set, ConnectionID: 1,
-					TargetDataState: word, TargetStatus: word}}, nil
-			},
-		})
-		if _, err := e.Gatherer().Gather(); err != nil {
+		}
+		e := newTestExporter(t, eng, Options{})
+		// client_golang's own checks (valid UTF-8, unique series) pass.
+		if _, err := (prom.Gatherers{e.Gatherer()}).Gather(); err != nil {
 			t.Fatal(err)
 		}
 		text := scrape(t, e)
@@ -40,7 +44,7 @@ func FuzzLabelValues(f *testing.F) {
 		if err != nil {
 			t.Fatalf("exposition does not parse: %v", err)
 		}
-		if fams["dtrep_connection_sent_bytes_total"] == nil || fams["dtrep_target_connection_status"] == nil {
+		if fams["dtrep_connection_sent_bytes_total"] == nil || (word != "" && fams["dtrep_target_connection_status"] == nil) {
 			t.Fatal("series missing")
 		}
 	})

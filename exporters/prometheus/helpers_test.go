@@ -16,6 +16,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/status"
 )
 
 // fakeEngine is an exporters.Engine over real statistics and a real hub,
@@ -24,6 +25,8 @@ type fakeEngine struct {
 	cat *catalog.Catalog
 	reg *stats.Registry
 	hub *events.Hub
+	// statuses is what Status reports.
+	statuses status.Snapshot
 }
 
 func newFakeEngine(t testing.TB) *fakeEngine {
@@ -37,7 +40,9 @@ func (f *fakeEngine) Snapshot() stats.Snapshot  { return f.reg.Snapshot() }
 func (f *fakeEngine) Subscribe(size int, filter func(events.Event) bool) *events.Subscription {
 	return f.hub.Subscribe(size, filter)
 }
-func (f *fakeEngine) ServerName() string { return "fake" }
+func (f *fakeEngine) ServerName() string        { return "fake" }
+func (f *fakeEngine) Status() status.Snapshot   { return f.statuses }
+func (f *fakeEngine) HubStats() events.HubStats { return f.hub.Stats() }
 
 // addConnection adds a connection block labelled the way the server does.
 func (f *fakeEngine) addConnection(id int, job string) *stats.Set[catalog.Connection] {
@@ -52,9 +57,6 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 func newTestExporter(t testing.TB, eng *fakeEngine, opts Options) *Exporter {
 	t.Helper()
 	opts.Log = quietLog()
-	if opts.HubStats == nil {
-		opts.HubStats = eng.hub.Stats
-	}
 	e, err := New(eng, opts)
 	if err != nil {
 		t.Fatal(err)

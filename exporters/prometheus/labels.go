@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/stats"
 )
@@ -50,17 +52,18 @@ func labelNames(s catalog.Scope) []string {
 	return out
 }
 
-// labelValues reads an instance's label values in labelNames order.
-func labelValues(in *stats.Instance) []string {
+// instanceLabels are the label pairs of an instance's series, shared by
+// all of them.
+func instanceLabels(in *stats.Instance) []*dto.LabelPair {
 	ls := scopeLabels[in.Scope]
 	if len(ls) == 0 {
 		return nil
 	}
-	out := make([]string, len(ls))
+	names, values := make([]string, len(ls)), make([]string, len(ls))
 	for i, l := range ls {
-		out[i] = validLabel(in.Labels[l.from])
+		names[i], values[i] = l.name, in.Labels[l.from]
 	}
-	return out
+	return pairs(names, values)
 }
 
 // validLabel makes a label value valid UTF-8. Label values carry names

@@ -4,31 +4,27 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	prom "github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // selfDescs are the exporter's own families.
 type selfDescs struct {
-	duration, success, eventsDropped, buildInfo *prom.Desc
+	duration, success, eventsDropped, buildInfo *family
 }
 
 func newSelfDescs(fs *familySet) selfDescs {
 	return selfDescs{
 		duration: fs.add("dtrep_exporter_collector_duration_seconds",
-			"How long the exporter's collector took in the last scrape.", prom.GaugeValue, LabelCollector),
+			"How long the exporter's collector took in the last scrape.", dto.MetricType_GAUGE, LabelCollector),
 		success: fs.add("dtrep_exporter_collector_success",
 			"1 when the exporter's collector succeeded in the last scrape, 0 when it failed (its series are missing).",
-			prom.GaugeValue, LabelCollector),
+			dto.MetricType_GAUGE, LabelCollector),
 		eventsDropped: fs.add("dtrep_exporter_events_dropped_total",
 			"Events the Prometheus exporter's subscription lost to a full buffer (dtrep_events_total undercounts by this much).",
-			prom.CounterValue),
+			dto.MetricType_COUNTER),
 		buildInfo: fs.add("dtrep_build_info",
-			"Always 1; the labels name the dtrep build.", prom.GaugeValue, "version", "revision", "goversion"),
+			"Always 1; the labels name the dtrep build.", dto.MetricType_GAUGE, "version", "revision", "goversion"),
 	}
-}
-
-func (d *selfDescs) all() []*prom.Desc {
-	return []*prom.Desc{d.duration, d.success, d.eventsDropped, d.buildInfo}
 }
 
 // buildLabels reads the module version and VCS revision the Go toolchain
@@ -51,6 +47,6 @@ func buildLabels() (version, revision string) {
 	return version, revision
 }
 
-func (d *selfDescs) collectBuildInfo(ch chan<- prom.Metric, version, revision string) {
-	ch <- prom.MustNewConstMetric(d.buildInfo, prom.GaugeValue, 1, version, revision, runtime.Version())
+func (d *selfDescs) collectBuildInfo(b *builder, version, revision string) {
+	b.add(d.buildInfo, 1, pairs([]string{"version", "revision", "goversion"}, []string{version, revision, runtime.Version()}))
 }

@@ -4,36 +4,17 @@ import (
 	"fmt"
 	"strconv"
 
-	prom "github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/engine/status"
 )
 
-// ConnectionStatus is the status words of one source connection, as the
-// replication service view shows them (chapter 4).
-type ConnectionStatus struct {
-	ConnectionID      int
-	TransmitMode      string
-	MirrorStatus      string
-	ReplicationStatus string
-	TargetDataState   string
-}
-
-// TargetEntry is one target connection entry: a source connection as the
-// target sees it.
-type TargetEntry struct {
-	Peer            string // the source's address, without port (the target block's peer)
-	SourceName      string
-	ReplicationSet  string
-	ConnectionID    int
-	TargetDataState string
-	TargetStatus    string
-}
-
-// stateSet is one state-set family: a series per word of an enumeration.
+// stateSet is one state family over the words of an enumeration: the
+// current word's series, at 1.
 type stateSet struct {
-	desc  *prom.Desc
+	fam   *family
 	words []string
 }
 
@@ -47,34 +28,25 @@ func newStateSet(cat *catalog.Catalog, fs *familySet, name, help, enum string, l
 	for _, v := range e.Values {
 		ss.words = append(ss.words, v.Name)
 	}
-	ss.desc = fs.add(name, help+" One series per "+enum+" word of the reference: 1 for the current one, 0 for the others.",
-		prom.GaugeValue, append(append([]string(nil), labels...), LabelState)...)
+	ss.fam = fs.add(name, help+" The state label is the current "+enum+" word of the reference "+
+		"(one series per object, always 1; select a word with {state=\"...\"} == 1).",
+		dto.MetricType_GAUGE, append(append([]string(nil), labels...), LabelState)...)
 	return ss, nil
 }
 
-// collect sends the set for one object whose current word is cur. A word
-// the enumeration lacks is sent too: hiding it would hide a state.
-func (ss stateSet) collect(ch chan<- prom.Metric, cur string, lv []string) {
-	known := false
-	l := append(append(make([]string, 0, len(lv)+1), lv...), "")
-	for _, w := range ss.words {
-		v := 0.0
-		if w == cur {
-			v, known = 1, true
-		}
-		l[len(l)-1] = w
-		ch <- prom.MustNewConstMetric(ss.desc, prom.GaugeValue, v, l...)
-	}
-	if !known && cur != "" {
-		l[len(l)-1] = validLabel(cur)
-		ch <- prom.MustNewConstMetric(ss.desc, prom.GaugeValue, 1, l...)
+// collect adds the series of one object whose current word is cur; a word
+// the enumeration lacks is sent as it is (hiding it would hide a state),
+// an empty one is not sent.
+func (ss stateSet) collect(b *builder, cur string, ls []*dto.LabelPair) {
+	if cur != "" {
+		b.add(ss.fam, 1, with(ls, LabelState, cur))
 	}
 }
 
 // stateDescs are the state sets of the source connections and the target
 // connection entries.
 type stateDescs struct {
-	conFlags                                  *prom.Desc
+	conFlags                                  *family
 	conFlagWords                              []catalog.EnumValue
 	transmit, mirror, replication, sourceData stateSet
 	targetData, targetStatus                  stateSet
@@ -92,8 +64,8 @@ func newStateDescs(cat *catalog.Catalog, fs *familySet) (stateDescs, error) {
 	}
 	d.conFlagWords = e.Values
 	d.conFlags = fs.add("dtrep_connection_state_flag",
-		"The connection's conState as flags: 1 for each state bit set (None when no bit is; Scheduled and Error can both be 1), 0 for the others.",
-		prom.GaugeValue, append(append([]string(nil), conn...), LabelState)...)
+		"The connection's conState as flags: one series per state bit set, always 1 (state=\"None\" when no bit is; Scheduled and Error can both be set).",
+		dto.MetricType_GAUGE, append(append([]string(nil), conn...), LabelState)...)
 	var err error
 	sets := []struct {
 		dst              *stateSet
@@ -115,55 +87,36 @@ func newStateDescs(cat *catalog.Catalog, fs *familySet) (stateDescs, error) {
 	return d, nil
 }
 
-func (d *stateDescs) all() []*prom.Desc {
-	return []*prom.Desc{d.conFlags, d.transmit.desc, d.mirror.desc, d.replication.desc, d.sourceData.desc,
-		d.targetData.desc, d.targetStatus.desc}
-}
-
-// collectConFlags sends the conState flags of one connection block.
-func (d *stateDescs) collectConFlags(ch chan<- prom.Metric, in *stats.Instance, lv []string) {
+// collectConFlags adds the conState flags of one connection block.
+func (d *stateDescs) collectConFlags(b *builder, in *stats.Instance, ls []*dto.LabelPair) {
 	v, ok := in.Values["conState"]
 	if !ok {
 		return
 	}
-	l := append(append(make([]string, 0, len(lv)+1), lv...), "")
 	for _, w := range d.conFlagWords {
-		set := 0.0
 		if (w.Value == 0 && v == 0) || (w.Value != 0 && v&int64(w.Value) != 0) {
-			set = 1
+			b.add(d.conFlags, 1, with(ls, LabelState, w.Name))
 		}
-		l[len(l)-1] = w.Name
-		ch <- prom.MustNewConstMetric(d.conFlags, prom.GaugeValue, set, l...)
 	}
 }
 
-// collectConnections sends the state sets of every connection of the
-// snapshot; status words come from statuses (by connection ID), which may
-// lack a connection that started after the snapshot.
-func (d *stateDescs) collectConnections(ch chan<- prom.Metric, snap *stats.Snapshot, statuses []ConnectionStatus) {
-	byID := make(map[string]*ConnectionStatus, len(statuses))
-	for i := range statuses {
-		byID[strconv.Itoa(statuses[i].ConnectionID)] = &statuses[i]
+// collectConnection adds the states of one connection block; st is nil for
+// a connection the status listing did not have yet (it started after).
+func (d *stateDescs) collectConnection(b *builder, in *stats.Instance, ls []*dto.LabelPair, st *status.Connection) {
+	d.collectConFlags(b, in, ls)
+	if st == nil {
+		return
 	}
-	for i := range snap.Connections {
-		in := &snap.Connections[i]
-		lv := labelValues(in)
-		d.collectConFlags(ch, in, lv)
-		st, ok := byID[in.Key]
-		if !ok {
-			continue
-		}
-		d.transmit.collect(ch, st.TransmitMode, lv)
-		d.mirror.collect(ch, st.MirrorStatus, lv)
-		d.replication.collect(ch, st.ReplicationStatus, lv)
-		d.sourceData.collect(ch, st.TargetDataState, lv)
-	}
+	d.transmit.collect(b, st.TransmitMode, ls)
+	d.mirror.collect(b, st.MirrorStatus, ls)
+	d.replication.collect(b, st.ReplicationStatus, ls)
+	d.sourceData.collect(b, st.TargetDataState, ls)
 }
 
-// collectTargetEntries sends the state sets of the target entries. A source
+// collectTargetEntries adds the states of the target entries. A source
 // that reconnected can briefly have two sessions; the first entry listed
 // wins, since one series may only be sent once per scrape.
-func (d *stateDescs) collectTargetEntries(ch chan<- prom.Metric, entries []TargetEntry) {
+func (d *stateDescs) collectTargetEntries(b *builder, entries []status.TargetEntry) {
 	seen := make(map[[4]string]bool, len(entries))
 	for _, e := range entries {
 		lv := []string{validLabel(e.Peer), validLabel(e.SourceName), validLabel(e.ReplicationSet),
@@ -173,7 +126,8 @@ func (d *stateDescs) collectTargetEntries(ch chan<- prom.Metric, entries []Targe
 			continue
 		}
 		seen[k] = true
-		d.targetData.collect(ch, e.TargetDataState, lv)
-		d.targetStatus.collect(ch, e.TargetStatus, lv)
+		ls := pairs(targetEntryLabels, lv)
+		d.targetData.collect(b, e.TargetDataState, ls)
+		d.targetStatus.collect(b, e.TargetStatus, ls)
 	}
 }

@@ -90,13 +90,14 @@ func gather(t testing.TB, e *Exporter) map[string]*dto.MetricFamily {
 	return out
 }
 
-// sample finds the value of the series of family name whose labels include
-// every pair of want; ok is false when none matches.
-func sample(mfs map[string]*dto.MetricFamily, name string, want map[string]string) (float64, bool) {
+// matching lists the series of family name whose labels include every
+// pair of want.
+func matching(mfs map[string]*dto.MetricFamily, name string, want map[string]string) []*dto.Metric {
 	mf := mfs[name]
 	if mf == nil {
-		return 0, false
+		return nil
 	}
+	var out []*dto.Metric
 next:
 	for _, m := range mf.Metric {
 		have := map[string]string{}
@@ -108,6 +109,15 @@ next:
 				continue next
 			}
 		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// sample finds the value of the first series of family name whose labels
+// include every pair of want; ok is false when none matches.
+func sample(mfs map[string]*dto.MetricFamily, name string, want map[string]string) (float64, bool) {
+	for _, m := range matching(mfs, name, want) {
 		switch {
 		case m.Counter != nil:
 			return m.Counter.GetValue(), true

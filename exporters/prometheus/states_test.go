@@ -3,7 +3,6 @@ package prometheus
 import (
 	"testing"
 
-	dto "github.com/prometheus/client_model/go"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/status"
@@ -68,7 +67,7 @@ func TestConnectionStateSets(t *testing.T) {
 		{"dtrep_connection_state_flag", "3", 1}, {"dtrep_connection_mirror_status", "1", 1},
 		{"dtrep_connection_target_data_state", "2", 1},
 	} {
-		if n := count(mfs, f.family, map[string]string{"connection_id": f.conn}); n != f.want {
+		if n := len(matching(mfs, f.family, map[string]string{"connection_id": f.conn})); n != f.want {
 			t.Errorf("%s{connection_id=%s}: %d series, want %d", f.family, f.conn, n, f.want)
 		}
 	}
@@ -97,32 +96,11 @@ func TestTargetEntryStateSets(t *testing.T) {
 	if _, ok := sample(mfs, "dtrep_target_connection_data_state", with("Mirror Required")); ok {
 		t.Error("second entry's Mirror Required served")
 	}
-	if n := count(mfs, "dtrep_target_connection_data_state", alpha); n != 1 {
+	if n := len(matching(mfs, "dtrep_target_connection_data_state", alpha)); n != 1 {
 		t.Errorf("connection 1's data state: %d series, want 1", n)
 	}
 	// A word the enumeration lacks gets its own series.
 	if v := mustSample(t, mfs, "dtrep_target_connection_data_state", map[string]string{"source_name": "beta", "state": "Resyncing"}); v != 1 {
 		t.Errorf("unknown word = %v", v)
 	}
-}
-
-// count is how many series of family name have every label pair of want.
-func count(mfs map[string]*dto.MetricFamily, name string, want map[string]string) int {
-	n := 0
-	if mf := mfs[name]; mf != nil {
-	next:
-		for _, m := range mf.Metric {
-			have := map[string]string{}
-			for _, lp := range m.Label {
-				have[lp.GetName()] = lp.GetValue()
-			}
-			for k, v := range want {
-				if have[k] != v {
-					continue next
-				}
-			}
-			n++
-		}
-	}
-	return n
 }

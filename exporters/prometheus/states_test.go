@@ -3,7 +3,6 @@ package prometheus
 import (
 	"testing"
 
-
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/status"
 )

@@ -68,10 +68,10 @@ func TestConsumerLevelsAndRefusals(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- c.Run(ctx) }()
-	eng.hub.Raise(events.SourceEngine, 1, events.Context{})           // Error
-	eng.hub.Raise(events.SourceEngine, 2, events.Context{}, "3")      // Information
-	eng.hub.Raise(events.SourceEngine, 4, events.Context{}, "a", "b") // Warning, refused
-	eng.hub.Raise(events.SourceEngine, 6, events.Context{}, "x")      // Warning
+	eng.hub.Raise(catalog.EventDoubleTake1, events.Context{})           // Error
+	eng.hub.Raise(catalog.EventDoubleTake2, events.Context{}, "3")      // Information
+	eng.hub.Raise(catalog.EventDoubleTake4, events.Context{}, "a", "b") // Warning, refused
+	eng.hub.Raise(catalog.EventDoubleTake6, events.Context{}, "x")      // Warning
 	waitFor(t, 5*time.Second, "events written", func() bool { return all.count() == 4 && errs.count() == 2 })
 	cancel()
 	if err := <-done; err != nil {
@@ -116,7 +116,7 @@ func TestConsumerDrainsOnStop(t *testing.T) {
 	w := &memWriter{name: "mem"}
 	c := NewConsumer(eng, []Route{{Writer: w, Levels: AllLevels}}, 64, quietLog())
 	for i := range 10 {
-		eng.hub.Raise(events.SourceEngine, 2, events.Context{}, strconv.Itoa(i))
+		eng.hub.Raise(catalog.EventDoubleTake2, events.Context{}, strconv.Itoa(i))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 )
 
@@ -19,13 +20,13 @@ func outage(t *testing.T, w Writer, stopReceiver, startReceiver func(), delivere
 	const buffer, flood = 64, 20000
 	eng := newHubEngine()
 	c := runConsumer(t, eng, []Route{{Writer: w, Levels: AllLevels}}, buffer)
-	first := eng.hub.Raise(events.SourceEngine, 4016, events.Context{ConnID: 1}, "t", "127.0.0.1", "rs", "1")
+	first := eng.hub.Raise(catalog.EventDoubleTake4016, events.Context{ConnID: 1}, "t", "127.0.0.1", "rs", "1")
 	waitFor(t, 30*time.Second, "the first event delivered", func() bool { return delivered(first.Seq) })
 
 	stopReceiver()
 	start := time.Now()
 	for i := range flood {
-		eng.hub.Raise(events.SourceEngine, 4016, events.Context{ConnID: 1}, "t", "127.0.0.1", "rs", strconv.Itoa(i))
+		eng.hub.Raise(catalog.EventDoubleTake4016, events.Context{ConnID: 1}, "t", "127.0.0.1", "rs", strconv.Itoa(i))
 	}
 	raising := time.Since(start)
 	waitFor(t, 30*time.Second, "the writer to fail", func() bool { return !c.Stats()[0].Up })
@@ -47,7 +48,7 @@ func outage(t *testing.T, w Writer, stopReceiver, startReceiver func(), delivere
 	if got := c.Stats()[0].Written; got != st.Written+buffer+1 {
 		t.Fatalf("%d written after the receiver returned, want the %d buffered and the retried one", got-st.Written, buffer)
 	}
-	last := eng.hub.Raise(events.SourceEngine, 4017, events.Context{ConnID: 1}, "t", "127.0.0.1", "rs", "1")
+	last := eng.hub.Raise(catalog.EventDoubleTake4017, events.Context{ConnID: 1}, "t", "127.0.0.1", "rs", "1")
 	waitFor(t, 30*time.Second, "delivery after the receiver returned", func() bool { return delivered(last.Seq) })
 }
 

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // Applier applies a replication stream to the tree at a target path. Apply,
@@ -91,7 +93,7 @@ func (a *Applier) Close() error {
 var errClosed = errors.New("apply: applier is closed")
 
 // event hands an event to the OnEvent hook.
-func (a *Applier) event(id int, args ...string) {
+func (a *Applier) event(id catalog.EventID, args ...string) {
 	if a.opts.OnEvent != nil {
 		a.opts.OnEvent(id, args...)
 	}

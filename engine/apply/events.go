@@ -10,21 +10,21 @@ import (
 const (
 	// EventDiskFull: "Target cannot write %1 due to target disk being
 	// full. Operation will be retried (%2 times or forever)".
-	EventDiskFull = 4110
+	EventDiskFull = catalog.EventDoubleTake4110
 	// EventSharingViolation: "... due to a sharing violation ...", raised
 	// for a file that is busy or locked.
-	EventSharingViolation = 4111
+	EventSharingViolation = catalog.EventDoubleTake4111
 	// EventAccessDenied: "... due to access denied ...", raised for
 	// permission errors, including a read-only file system.
-	EventAccessDenied = 4112
+	EventAccessDenied = catalog.EventDoubleTake4112
 	// EventUnknownFailure: "... due to an unknown reason ...".
-	EventUnknownFailure = 4113
+	EventUnknownFailure = catalog.EventDoubleTake4113
 	// EventRetrySucceeded: "Target write to %1 was completed successfully
 	// after %2 retries."
-	EventRetrySucceeded = 4120
+	EventRetrySucceeded = catalog.EventDoubleTake4120
 	// EventDropped: "Target write %1 failed after %2 retries and will be
 	// discarded. ..."
-	EventDropped = 4150
+	EventDropped = catalog.EventDoubleTake4150
 )
 
 // class is what a failure means for retrying and reporting.
@@ -42,7 +42,7 @@ const (
 func (c class) retryable() bool { return c < classPermanent }
 
 // retryEvent is the event announcing that an op of class c will be retried.
-func (c class) retryEvent() int {
+func (c class) retryEvent() catalog.EventID {
 	switch c {
 	case classDiskFull:
 		return EventDiskFull

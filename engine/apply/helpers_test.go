@@ -16,7 +16,7 @@ import (
 )
 
 type event struct {
-	id   int
+	id   catalog.EventID
 	args []string
 }
 
@@ -26,16 +26,16 @@ type recorder struct {
 	evs []event
 }
 
-func (r *recorder) on(id int, args ...string) {
+func (r *recorder) on(id catalog.EventID, args ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.evs = append(r.evs, event{id, args})
 }
 
-func (r *recorder) ids() []int {
+func (r *recorder) ids() []catalog.EventID {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []int
+	var out []catalog.EventID
 	for _, e := range r.evs {
 		out = append(out, e.id)
 	}

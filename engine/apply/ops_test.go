@@ -10,6 +10,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
@@ -330,7 +331,7 @@ func TestInvalidOpsRefused(t *testing.T) {
 	if n := a.Counters().OpsDropped.Load(); n != 4 || !a.NeedsMirror() {
 		t.Fatalf("dropped %d, needs mirror %v", n, a.NeedsMirror())
 	}
-	if !slices.Equal(rec.ids(), []int{4150, 4150, 4150, 4150}) {
+	if !slices.Equal(rec.ids(), []catalog.EventID{EventDropped, EventDropped, EventDropped, EventDropped}) {
 		t.Fatalf("events %v", rec.ids())
 	}
 	a.ClearNeedsMirror()

@@ -3,6 +3,8 @@ package apply
 import (
 	"context"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // Options are the TG* settings the applier honours plus its hooks. Start
@@ -42,7 +44,7 @@ type Options struct {
 	// OnEvent receives the chapter 6 events the applier raises (source
 	// "Double-Take"), synchronously on the applying goroutine: it must
 	// not block and must not call back into the Applier.
-	OnEvent func(id int, args ...string)
+	OnEvent func(id catalog.EventID, args ...string)
 	// RunTask runs an OpTask command; nil ignores tasks (TasksIgnored), as
 	// does an error wrapping ErrTaskIgnored.
 	RunTask func(ctx context.Context, command []byte) error

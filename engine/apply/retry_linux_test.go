@@ -78,7 +78,7 @@ func TestRetrySucceeds(t *testing.T) {
 	rec := &recorder{}
 	opts := testOptions()
 	opts.RetryLimit = 0 // forever: only success ends it
-	opts.OnEvent = func(id int, args ...string) {
+	opts.OnEvent = func(id catalog.EventID, args ...string) {
 		rec.on(id, args...)
 		if id == EventAccessDenied {
 			undo() // the administrator fixes the permissions
@@ -108,7 +108,7 @@ func TestUnfinishedOpEventOff(t *testing.T) {
 	if err := a.Apply(context.Background(), &wire.Op{Kind: wire.OpCreate, Path: "ro/f"}); !errors.Is(err, ErrDropped) {
 		t.Fatal(err)
 	}
-	if !slices.Equal(rec.ids(), []int{EventDropped}) {
+	if !slices.Equal(rec.ids(), []catalog.EventID{EventDropped}) {
 		t.Fatalf("events %v: only the drop should be raised", rec.ids())
 	}
 }
@@ -118,7 +118,7 @@ func TestRetryInterruptedByContext(t *testing.T) {
 	opts := testOptions()
 	opts.RetryLimit = 0
 	opts.RetryInterval = time.Hour
-	opts.OnEvent = func(int, ...string) { cancel() }
+	opts.OnEvent = func(catalog.EventID, ...string) { cancel() }
 	a, root, _ := newApplier(t, opts)
 	mustApply(t, a, wire.Op{Kind: wire.OpMkdir, Path: "ro"})
 	makeReadOnly(t, filepath.Join(root, "ro"))
@@ -188,7 +188,7 @@ func TestDiskFullCleared(t *testing.T) {
 	filler := fill(t, dir)
 	rec := &recorder{}
 	opts := testOptions()
-	opts.OnEvent = func(id int, args ...string) {
+	opts.OnEvent = func(id catalog.EventID, args ...string) {
 		rec.on(id, args...)
 		if id == EventDiskFull {
 			os.Remove(filler)

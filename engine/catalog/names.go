@@ -67,14 +67,24 @@ func (id SettingID) Name() string { return settingNames[id] }
 // String is the setting's name, so messages can name it with %s.
 func (id SettingID) String() string { return settingNames[id] }
 
-// EventID is a chapter 6 event under one of its sources.
-type EventID int
+// EventID is a chapter 6 event under one of its sources, spelt
+// "source/id". It is a string so that a bare event number does not
+// compile where an EventID is wanted: code names events by constant.
+type EventID string
 
-// Key is the event's source and ID.
-func (id EventID) Key() EventKey { return eventKeys[id] }
+// Key is the event's source and ID. An EventID the catalog lacks (only a
+// test writes one) is split at its last "/".
+func (id EventID) Key() EventKey {
+	if k, ok := eventKeys[id]; ok {
+		return k
+	}
+	i := strings.LastIndexByte(string(id), '/')
+	num, _ := strconv.Atoi(string(id[i+1:]))
+	return EventKey{Source: string(id[:max(i, 0)]), ID: num}
+}
 
 // String is the event's source and ID ("Double-Take/4070").
-func (id EventID) String() string { return eventKeys[id].String() }
+func (id EventID) String() string { return string(id) }
 
 // Source is the event's source.
 func (id EventID) Source() string { return eventKeys[id].Source }
@@ -173,13 +183,13 @@ func GenerateNames(c *Catalog) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			fmt.Fprintf(&b, "\t%s EventID = %d // %s\n", id, len(keys), comment(e.Message))
+			fmt.Fprintf(&b, "\t%s EventID = %q // %s\n", id, k.String(), comment(e.Message))
 			keys = append(keys, k)
 		}
 	}
-	b.WriteString(")\n\nvar eventKeys = [...]EventKey{\n")
+	b.WriteString(")\n\nvar eventKeys = map[EventID]EventKey{\n")
 	for _, k := range keys {
-		fmt.Fprintf(&b, "{%q, %d},\n", k.Source, k.ID)
+		fmt.Fprintf(&b, "%q: {%q, %d},\n", k.String(), k.Source, k.ID)
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())

@@ -664,577 +664,577 @@ var settingNames = [...]string{
 
 // Events, under every source the reference lists them with.
 const (
-	EventDoubleTake1                     EventID = 0   // This evaluation period has expired. Mirroring and replication have been stopped. To obt...
-	EventDoubleTake2                     EventID = 1   // The evaluation period expires in %1 day(s).
-	EventDoubleTake3                     EventID = 2   // The evaluation period has been activated and expires in %1 day(s).
-	EventDoubleTake4                     EventID = 3   // Duplicate license keys detected on machine %1 from machine %2.
-	EventDoubleTake5                     EventID = 4   // This product edition can only be run on Windows Server or Advanced Server running the S...
-	EventDoubleTake6                     EventID = 5   // Evaluation period ends today at %1.
-	EventDoubleTake7                     EventID = 6   // Product license key is invalid. Please check that it is typed correctly and is valid fo...
-	EventDoubleTake8                     EventID = 7   // Product license key is valid.
-	EventDoubleTake100                   EventID = 8   // Critical Error: %1 line %2, %3
-	EventDoubleTake101                   EventID = 9   // Service has aborted due to the following unrecoverable error: %1
-	EventExchFailover200                 EventID = 10  // ExchFailover failover from %1 to %2 was started in commit mode. See log file %3 for det...
-	EventExchFailover201                 EventID = 11  // ExchFailover failover from %1 to %2 was started in test mode. See log file %3 for details.
-	EventExchFailover202                 EventID = 12  // ExchFailover failback to %1 from %2 was started in commit mode. See log file %3 for det...
-	EventExchFailover203                 EventID = 13  // ExchFailover failback to %1 from %2 was started in test mode. See log file %3 for details.
-	EventExchFailover204                 EventID = 14  // ExchFailover setup started for server %1. See log file %2 for details.
-	EventExchFailover205                 EventID = 15  // ExchFailover was unable to open the default log file. A new log file has been created. ...
-	EventExchFailover210                 EventID = 16  // ExchFailover completed. Moved %1 users in %2 mail stores in %3 seconds. Check log file ...
-	EventExchFailover211                 EventID = 17  // ExchFailover completed with warnings. Moved %1 users in %2 mail stores in %3 seconds. C...
-	EventExchFailover212                 EventID = 18  // ExchFailover completed. Tested %1 users in %2 mail stores in %3 seconds. Check log file...
-	EventExchFailover213                 EventID = 19  // ExchFailover completed with warnings. Moved %1 users in %2 mail stores in %3 seconds. C...
-	EventExchFailover214                 EventID = 20  // ExchFailover setup completed. Updated %1 mail stores in %2 seconds. Check log file %3 f...
-	EventExchFailover220                 EventID = 21  // ExchFailover start failed. Could not open log file: %1.
-	EventExchFailover221                 EventID = 22  // ExchFailover start failed. Invalid command line arguments. See log file %1 for details.
-	EventExchFailover222                 EventID = 23  // ExchFailover start failed. Double-Take is not licensed on this machine.
-	EventExchFailover223                 EventID = 24  // ExchFailover start failed due to an Active Directory error.
-	EventExchFailover224                 EventID = 25  // ExchFailover failed to find one (or both) of the Exchange servers. Check the server nam...
-	EventDTCounters1000                  EventID = 26  // An exception occurred: %1
-	EventDTCounters1001                  EventID = 27  // The Double-Take counter DLL could not initialize the statistics handler object to gathe...
-	EventDTCounters1002                  EventID = 28  // The Double-Take counter DLL could not map shared memory file containing the performance...
-	EventDTCounters1003                  EventID = 29  // The Double-Take counter DLL could not open the "Performance" key in the Double-Take sec...
-	EventDTCounters1004                  EventID = 30  // The Double-Take counter DLL could not read the "First Counter" value under the Double-T...
-	EventDTCounters1005                  EventID = 31  // The Double-Take counter DLL read the "First Help" value under the Double-Take\Performan...
-	EventDTCounters1006                  EventID = 32  // The Double-Take counter DLL could not create event handler for the worker thread.
-	EventDoubleTake4000                  EventID = 33  // Kernel was successfully started.
-	EventDoubleTake4001                  EventID = 34  // Target service was successfully started.
-	EventDoubleTake4002                  EventID = 35  // Source service was successfully started.
-	EventDoubleTake4003                  EventID = 36  // Source service was successfully stopped.
-	EventDoubleTake4004                  EventID = 37  // Target service was successfully stopped.
-	EventDoubleTake4005                  EventID = 38  // Kernel was successfully stopped.
-	EventDoubleTake4007                  EventID = 39  // Auto-disconnecting from %1 (%2) for Replication Set %3, ID: %4 due to %5
-	EventDoubleTake4008                  EventID = 40  // Auto-disconnect has succeeded for %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4009                  EventID = 41  // Auto-reconnecting Replication Set %1 to %2 (%3)
-	EventDoubleTake4010                  EventID = 42  // Auto-reconnect has succeeded connecting Replication Set %1 to %2 (%3)
-	EventDoubleTake4011                  EventID = 43  // Auto-reconnect has failed connecting Replication Set %1 to %2 (%3)
-	EventDoubleTake4014                  EventID = 44  // Service has started network transmission.
-	EventDoubleTake4015                  EventID = 45  // Service has stopped network transmission.
-	EventDoubleTake4016                  EventID = 46  // Service has established a connection to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4017                  EventID = 47  // Service has disconnected from %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4018                  EventID = 48  // %1, however, mirroring and replication have been disabled as a restore is required due ...
-	EventDoubleTake4019                  EventID = 49  // Service has started a mirror to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4020                  EventID = 50  // Service has paused a mirror to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4021                  EventID = 51  // Service has resumed a mirror to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4022                  EventID = 52  // Service has stopped a mirror to %1 for Replication Set %2, ID: %3, %4
-	EventDoubleTake4023                  EventID = 53  // Service has completed a mirror to %1 %2 for Replication Set %3, ID: %4, %5
-	EventDoubleTake4024                  EventID = 54  // Service has started Replication to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4025                  EventID = 55  // Service has stopped Replication to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4026                  EventID = 56  // The target has been paused due to user intervention.
-	EventDoubleTake4027                  EventID = 57  // The target has been resumed due to user intervention.
-	EventDoubleTake4028                  EventID = 58  // Registration of service class with Active Directory failed. Verify that the Active Dire...
-	EventDoubleTake4029                  EventID = 59  // Registration of service instance with Active Directory failed. Verify that the Active D...
-	EventDoubleTake4030                  EventID = 60  // RSResource.dll has an unknown error. The product functionality has been disabled.
-	EventDoubleTake4031                  EventID = 61  // RSResource.dll could not be opened. The product functionality has been disabled.
-	EventDoubleTake4032                  EventID = 62  // The RSResource.dll component version does not match the component version expected by t...
-	EventDoubleTake4033                  EventID = 63  // RSResource.dll build version is invalid. The product functionality has been disabled.
-	EventDoubleTake4034                  EventID = 64  // Error verifying the service name. The product functionality has been disabled.
-	EventDoubleTake4035                  EventID = 65  // Error verifying the product name. The product functionality has been disabled.
-	EventDoubleTake4036                  EventID = 66  // Error verifying the vendor name. The product functionality has been disabled.
-	EventDoubleTake4037                  EventID = 67  // Error verifying the vendor URL name. The product functionality has been disabled.
-	EventDoubleTake4038                  EventID = 68  // Error verifying the license key product code. The product functionality has been disabled.
-	EventDoubleTake4039                  EventID = 69  // Error while reading RSResource.dll. The product functionality has been disabled.
-	EventDoubleTake4040                  EventID = 70  // The license key product code is illegal for this computer hardware. The product functio...
-	EventDoubleTake4041                  EventID = 71  // The license key product code is illegal for this operating system version. The product ...
-	EventDoubleTake4042                  EventID = 72  // The license key product code requires installing the Windows Server Appliance Kit. The ...
-	EventDoubleTake4043                  EventID = 73  // This product can only be run on a limited number of processors and this server exceeds ...
-	EventDoubleTake4044                  EventID = 74  // An error was encountered and replication has been stopped. It is necessary to stop and ...
-	EventDoubleTake4045                  EventID = 75  // %1 value must be between 1025 and 65535. Using default of %2.
-	EventDoubleTake4046                  EventID = 76  // This service failed to start because of a possible port conflict. Win32 error: %1
-	EventDoubleTake4047                  EventID = 77  // Could not load ZLIB DLL %1. Some levels of compression will not be available.
-	EventDoubleTake4048                  EventID = 78  // Service has started a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4049                  EventID = 79  // Service has paused a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4050                  EventID = 80  // Service has resumed a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4051                  EventID = 81  // Service has stopped a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4052                  EventID = 82  // Service has completed a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4053                  EventID = 83  // Service has started a restore task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4054                  EventID = 84  // Service has paused a restore task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4055                  EventID = 85  // Service has resumed a restore task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4056                  EventID = 86  // Service has stopped a restore task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4057                  EventID = 87  // Service has completed a restore task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4058                  EventID = 88  // Service has started a verification task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4059                  EventID = 89  // Service has paused a verification task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4060                  EventID = 90  // Service has resumed a verification task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4061                  EventID = 91  // Service has stopped a verification task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4062                  EventID = 92  // Service has completed a verification task to %1 (%2) for Replication Set %3, ID: %4
-	EventDoubleTake4063                  EventID = 93  // Bandwidth limit to %1 (%2) has changed to %3.
-	EventDoubleTake4064                  EventID = 94  // Bandwidth limit to %1 (%2) is now in the "%3" period at %4.
-	EventDoubleTake4065                  EventID = 95  // Target data state for connection %1 from %2 (%3) has changed because %4.
-	EventDoubleTake4066                  EventID = 96  // The product code requires a virtual server environment. The product functionality has b...
-	EventDoubleTake4067                  EventID = 97  // No replication ops have been received from the driver for an extended period of time.
-	EventDoubleTake4068                  EventID = 98  // Failed to write to a replicating volume.
-	EventDoubleTake4069                  EventID = 99  // The option MoveOrphansDir has been updated because it was missing or empty.
-	EventDoubleTake4070                  EventID = 100 // An error occurred while reading data for connection %1. All data needs to be remirrored...
-	EventDoubleTake4071                  EventID = 101 // Received network message with invalid checksum.
-	EventDoubleTake4072                  EventID = 102 // QueueSizeAlertThreshold of %1 has been exceeded.
-	EventDoubleTake4073                  EventID = 103 // A replication set has been modified.
-	EventRepDrv4096                      EventID = 104 // The registry parameter %2 is unknown.
-	EventRepDrv4097                      EventID = 105 // Failed to initialize WMI support. The last Word in the Data Window is the NT status code.
-	EventRepKap4097                      EventID = 106 // Failed to initialize WMI support. The last Word in the Data Window is the NT status code.
-	EventRepHsm4097                      EventID = 107 // Failed to initialize WMI support. The last Word in the Data Window is the NT status code.
-	EventRepSis4097                      EventID = 108 // Failed to initialize WMI support. The last Word in the Data Window is the NT status code.
-	EventRepKap4098                      EventID = 109 // The registry parameters failed to load, so the default configuration values will be use...
-	EventRepDrv4098                      EventID = 110 // The control device %2 was not created. Communication with the service will be disabled....
-	EventRepDac4098                      EventID = 111 // The control device %2 was not created. Communication with the service will be disabled....
-	EventRepHsm4098                      EventID = 112 // The control device %2 was not created. Communication with the service will be disabled....
-	EventRepDrv4099                      EventID = 113 // The driver detected a hard link for a file on drive %2. Hard links are not supported. C...
-	EventRepKap4099                      EventID = 114 // The driver failed to register with filter manager. Reboot the server and contact techni...
-	EventRepDrv4100                      EventID = 115 // The versions of the driver and the filter driver do not match. Replication will not occ...
-	EventDoubleTake4110                  EventID = 116 // Target cannot write %1 due to target disk being full. Operation will be retried (%2 tim...
-	EventDoubleTake4111                  EventID = 117 // Target can not write %1 due to a sharing violation. Operation will be retried (%2 times...
-	EventDoubleTake4112                  EventID = 118 // Target can not write %1 due to access denied. Operation will be retried (%2 times or fo...
-	EventDoubleTake4113                  EventID = 119 // Target can not write %1 due to an unknown reason. Operation will be retried (%2 times o...
-	EventDoubleTake4120                  EventID = 120 // Target write to %1 was completed successfully after %2 retries.
-	EventDoubleTake4150                  EventID = 121 // Target write %1 failed after %2 retries and will be discarded. See the event log or log...
-	EventDoubleTake4155                  EventID = 122 // The service was unable to complete a file system operation in the allotted time. See th...
-	EventDoubleTake4200                  EventID = 123 // In band task %1 submitted from %2 by %3 at %4
-	EventDoubleTake4201                  EventID = 124 // In band task %1 discarded (submitted from %2 by %3 at %4)
-	EventDoubleTake4202                  EventID = 125 // Running %1 in band script: %2 (task %3 submitted from %4 by %5 at %6)
-	EventDoubleTake4203                  EventID = 126 // Completed run of in band script: %1 (exit code %2)
-	EventDoubleTake4204                  EventID = 127 // Error running in band script: %1
-	EventDoubleTake4205                  EventID = 128 // Timeout (%1 seconds) running in band script: %2
-	EventDoubleTake4206                  EventID = 129 // Run timeout disabled for in band script: %1
-	EventDoubleTake4207                  EventID = 130 // In band scripts disabled by server - no attempt will be made to run %1
-	EventDoubleTake4300                  EventID = 131 // A connection request was received on the target before the persistent target paths coul...
-	EventDoubleTake4301                  EventID = 132 // Unable to block target paths, the driver is unavailable.
-	EventDoubleTake4302                  EventID = 133 // Target Path %1 has been successfully blocked
-	EventDoubleTake4303                  EventID = 134 // Blocking of target path: %1 failed. Error Code: %2
-	EventDoubleTake4304                  EventID = 135 // Target Path %1 has been successfully unblocked
-	EventDoubleTake4305                  EventID = 136 // Unblocking of target path: %1 failed. Error Code: %2
-	EventDoubleTake4306                  EventID = 137 // Target paths for source %1 (%2) Connection id: %3 are already blocked
-	EventDoubleTake4307                  EventID = 138 // Target paths for source %1 (%2) Connection id: %3 are already unblocked
-	EventDoubleTake4308                  EventID = 139 // Error loading target paths for blocking, registry key %1 has been corrupted.
-	EventDoubleTake4400                  EventID = 140 // Failed to create snapshot set for source %1 (%2) Connection ID: %3. Error: %4
-	EventDoubleTake4401                  EventID = 141 // Failed to delete automatic snapshot set for source %1 (%2) Connection ID: %3. Error: %4
-	EventDoubleTake4402                  EventID = 142 // Failed to delete snapshot set for source %1 (%2) Connection ID: %3. Error: %4
-	EventDoubleTake4403                  EventID = 143 // A scheduled snapshot could not be created for source %1 (%2) Connection ID: %3. because...
-	EventDoubleTake4404                  EventID = 144 // Set snapshot schedule for source %1 (%2) connection %3 to every %4 minutes. Next snapsh...
-	EventDoubleTake4405                  EventID = 145 // Removed snapshot schedule for source %1 (%2) connection %3.
-	EventDoubleTake4406                  EventID = 146 // Enabled snapshot schedule for source %1 (%2) connection %3.
-	EventDoubleTake4407                  EventID = 147 // Disabled snapshot schedule for source %1 (%2) connection %3.
-	EventDoubleTake4408                  EventID = 148 // %1 was unable to move some orphans for source %2 on connection ID %3. Check the %1 logs...
-	EventDoubleTake4409                  EventID = 149 // %3 was unable to delete some orphans for source %1 on connection ID %2. Check the %3 lo...
-	EventDoubleTake4410                  EventID = 150 // The registry hive dump failed with an of error: %1.
-	EventDoubleTake4411                  EventID = 151 // The Service has detected that port %1 is being %2 by the Windows Firewall.
-	EventDoubleTake5105                  EventID = 152 // Attempting to run the %1 script.
-	EventDoubleTake5106                  EventID = 153 // The %1 script ran successfully.
-	EventDoubleTake5107                  EventID = 154 // Error occurred in running %1 script.
-	EventDoubleTakeManagementService6000 EventID = 155 // %1
-	EventDoubleTakeManagementService6001 EventID = 156 // %1
-	EventDoubleTakeManagementService6002 EventID = 157 // %1
-	EventDoubleTakeManagementService6003 EventID = 158 // A %1 job has been created. The name is "%2" and the ID is %3.
-	EventDoubleTakeManagementService6004 EventID = 159 // The %1 job "%2" (ID %3) has been started.
-	EventDoubleTakeManagementService6005 EventID = 160 // The %1 job "%2" (ID %3) has been stopped.
-	EventDoubleTakeManagementService6006 EventID = 161 // The %1 job "%2" (ID %3) has been deleted.
-	EventDoubleTakeManagementService6007 EventID = 162 // The %1 operation has failed for the %2 job "%3" (ID %4).
-	EventDoubleTakeManagementService6008 EventID = 163 // The %1 operation has completed successfully for the %2 job "%3" (ID %4).
-	EventDoubleTakeManagementService6009 EventID = 164 // Could not log the following message:%n%1%n---%nError:%n%2.
-	EventDoubleTakeManagementService6010 EventID = 165 // A failover condition has been met for the %1 job "%2" (ID %3).
-	EventDoubleTakeManagementService6011 EventID = 166 // The source machine (IP %1) is not responding to a ping from monitor %2 (ID %3).
-	EventDoubleTakeManagementService6012 EventID = 167 // The target machine (IP %1) failed to reboot.
-	EventDoubleTakeManagementService6050 EventID = 168 // The service has detected that port %1 is RESTRICTED in the Windows Firewall. This port ...
-	EventDoubleTakeManagementService6051 EventID = 169 // The service has detected that port %1 is BLOCKED in the Windows Firewall. This port is ...
-	EventDoubleTakeManagementService6052 EventID = 170 // IP address %1 was removed from the target machine for the %2 job "%3" (ID %4).
-	EventDoubleTakeManagementService6053 EventID = 171 // Source browser and NetBIOS names were removed from the target machine for the %1 job "%...
-	EventDoubleTakeManagementService6054 EventID = 172 // %1 drive share(s) were removed from the target machine for the %2 job "%3" (ID %4).
-	EventDoubleTakeManagementService6055 EventID = 173 // Source Active Directory SPNs were removed from the target computer account for the %1 j...
-	EventDoubleTakeManagementService6056 EventID = 174 // IP address %1 with subnet mask %2 was added to target machine's %3 adapter for the %4 j...
-	EventDoubleTakeManagementService6057 EventID = 175 // Source browser and NetBIOS names were added to the target machine for the %1 job "%2" (...
-	EventDoubleTakeManagementService6058 EventID = 176 // %1 drive share(s) were added to the target machine for the %2 job "%3" (ID %4).
-	EventDoubleTakeManagementService6059 EventID = 177 // Source Active Directory SPNs were added to the target computer account for the %1 job "...
-	EventDoubleTakeManagementService6100 EventID = 178 // The job "%1" (ID %2) has started provisioning a replica for %3.
-	EventDoubleTakeManagementService6101 EventID = 179 // The job "%1" (ID %2) has successfully completed provisioning a replica for %3.
-	EventDoubleTakeManagementService6102 EventID = 180 // The job "%1" (ID %2) has failed to provision a replica for %3.%n%n
-	EventDoubleTakeManagementService6110 EventID = 181 // The job "%1" (ID %2) has started a %3 failover of the replica of %4.
-	EventDoubleTakeManagementService6111 EventID = 182 // The job "%1" (ID %2) has successfully completed a %3 failover of the replica of %4.
-	EventDoubleTakeManagementService6112 EventID = 183 // The job "%1" (ID %2) has encountered an error while performing a %3 failover of the rep...
-	EventDoubleTakeManagementService6120 EventID = 184 // The job "%1" (ID %2) has started undoing the failover for the replica of %3.
-	EventDoubleTakeManagementService6121 EventID = 185 // The job "%1" (ID %2) has successfully reattached the replica and resumed protecting %3.
-	EventDoubleTakeManagementService6122 EventID = 186 // The job "%1" (ID %2) has encountered an error undoing the failing over for the replica ...
-	EventDoubleTakeManagementService6130 EventID = 187 // The job "%1" (ID %2) has started reversing the direction of the protection of %3.
-	EventDoubleTakeManagementService6131 EventID = 188 // The job "%1" (ID %2) has successfully reversed the direction of the protection of %3.
-	EventDoubleTakeManagementService6132 EventID = 189 // The job "%1" (ID %2) has encountered an error reversing the direction of the protection...
-	EventDoubleTakeManagementService6140 EventID = 190 // The job "%1" (ID %2) is being deleted.
-	EventDoubleTakeManagementService6141 EventID = 191 // The job "%1" (ID %2) has successfully been deleted.
-	EventDoubleTakeManagementService6142 EventID = 192 // The job "%1" (ID %2) has encountered an error while being deleted.%n%n
-	EventDoubleTakeManagementService6150 EventID = 193 // The job "%1" (ID %2) protecting %3 has completed its mirror.
-	EventDoubleTakeManagementService6210 EventID = 194 // The job "%1" (ID %2) has started a %3 failover of the replica of %4.
-	EventDoubleTakeManagementService6211 EventID = 195 // The job "%1" (ID %2) has successfully completed a %3 failover of the replica of %4.
-	EventDoubleTakeManagementService6212 EventID = 196 // The job "%1" (ID %2) has encountered an error while performing a %3 failover of the rep...
-	EventDoubleTakeManagementService6213 EventID = 197 // A failover condition has been met for the host level job "%1" (ID %2).
-	EventDoubleTakeManagementService6214 EventID = 198 // Failover monitors removed for the host level job "%1" (ID %2).
-	EventDoubleTakeManagementService6215 EventID = 199 // The job "%1" (ID %2) is protecting.
-	EventDoubleTakeManagementService6220 EventID = 200 // The job "%1" (ID %2) has started undoing the failover for the replica of %3.
-	EventDoubleTakeManagementService6221 EventID = 201 // The job "%1" (ID %2) has successfully reattached the replica and resumed protecting %3.
-	EventDoubleTakeManagementService6222 EventID = 202 // The job "%1" (ID %2) has encountered an error undoing the failing over for the replica ...
-	EventDoubleTakeManagementService6230 EventID = 203 // The job "%1" (ID %2) has started reversing the direction of the protection of %3.
-	EventDoubleTakeManagementService6231 EventID = 204 // The job "%1" (ID %2) has successfully reversed the direction of the protection of %3.
-	EventDoubleTakeManagementService6232 EventID = 205 // The job "%1" (ID %2) has encountered an error reversing the direction of the protection...
-	EventDoubleTakeManagementService6240 EventID = 206 // The job "%1" (ID %2) is being deleted.
-	EventDoubleTakeManagementService6241 EventID = 207 // The job "%1" (ID %2) has successfully been deleted.
-	EventDoubleTakeManagementService6242 EventID = 208 // The job "%1" (ID %2) has encountered an error while being deleted.%n%n
-	EventDoubleTakeManagementService6250 EventID = 209 // The job "%1" (ID %2) protecting %3 has completed its mirror.
-	EventDoubleTakeManagementService6300 EventID = 210 // A failover condition has been met for the full server job "%1" (ID %2).
-	EventDoubleTakeManagementService6500 EventID = 211 // A cutover condition has been met for the full server migration job "%1" (ID %2).
-	EventDoubleTakeManagementService6700 EventID = 212 // A cutover condition has been met for the data migration job "%1" (ID %2).
-	EventDoubleTakeManagementService7000 EventID = 213 // Double-Take Metered Usage is not enabled on server %1.
-	EventDoubleTakeManagementService7001 EventID = 214 // Double-Take Metered Usage could not be enabled on server %1.
-	EventDoubleTakeManagementService7002 EventID = 215 // Double-Take Metered Usage is enabled on server %1. The configured service provider is %...
-	EventDoubleTakeManagementService7003 EventID = 216 // Double-Take successfully updated the metered license on server %1.
-	EventDoubleTakeManagementService7004 EventID = 217 // Double-Take failed to update the metered license on server %1.
-	EventRepDrv7106                      EventID = 218 // The driver was unable to get valid name information from the Filter Manager for the fil...
-	EventRepDrv7107                      EventID = 219 // The driver was unable to get valid name information from the Filter Manager for a file....
-	EventRepDac8100                      EventID = 220 // The driver encountered an unrecoverable internal error. Contact technical support. The ...
-	EventRepDrv8192                      EventID = 221 // Driver failed to allocate Kernel memory. Replication is stopped and server must be rebo...
-	EventRepKap8192                      EventID = 222 // Driver failed to allocate Kernel memory. Replication is stopped and server must be rebo...
-	EventRepHsm8192                      EventID = 223 // Driver failed to allocate Kernel memory. Replication is stopped and server must be rebo...
-	EventRepDrv8193                      EventID = 224 // The driver failed to create a thread required for normal operation. This may have been ...
-	EventRepDrv8196                      EventID = 225 // The maximum amount of memory for replication queuing has been reached. Replication is s...
-	EventRepDrv8198                      EventID = 226 // The driver registry path could not be saved. The default registry path will be used.
-	EventRepKap8198                      EventID = 227 // The driver registry path could not be saved. The default registry path will be used.
-	EventRepHsm8198                      EventID = 228 // The driver registry path could not be saved. The default registry path will be used.
-	EventRepDrv8200                      EventID = 229 // The driver failed to allocate a buffer for a file name longer than 260 characters. The ...
-	EventRepKap9000                      EventID = 230 // The driver has failed to process a rename operation. The driver will resend the rename ...
-	EventRepKap9100                      EventID = 231 // The driver encountered an error opening a file from the service. Check the Event Viewer...
-	EventRepKap9101                      EventID = 232 // The driver encountered an error reading from the service input buffer. Check the Event ...
-	EventRepKap9102                      EventID = 233 // The driver encountered an error writing to the service output buffer. Check the Event V...
-	EventRepKap9103                      EventID = 234 // The driver encountered an error writing to the service input buffer. Check the Event Vi...
-	EventRepKap9104                      EventID = 235 // The driver encountered an error querying for file security from the service input buffe...
-	EventRepKap9105                      EventID = 236 // The driver encountered an error querying for file security from the service input buffe...
-	EventRepKap9106                      EventID = 237 // The driver encountered an error writing file security data to the service input buffer....
-	EventRepKap9107                      EventID = 238 // The driver encountered an error querying for an allocated range from the service input ...
-	EventRepKap9108                      EventID = 239 // The driver encountered an error querying for an allocated range from the service output...
-	EventRepKap9109                      EventID = 240 // The driver encountered an error writing an allocated range to the service input buffer....
-	EventRepKap9110                      EventID = 241 // The driver encountered an error querying for a directory from the service input buffer....
-	EventRepKap9111                      EventID = 242 // The driver encountered an error querying for a directory from the service output buffer...
-	EventRepKap9112                      EventID = 243 // The driver encountered an error writing a directory query to the service input buffer. ...
-	EventRepKap9113                      EventID = 244 // The driver encountered an error querying a stream from the service input buffer. Check ...
-	EventRepKap9114                      EventID = 245 // The driver encountered an error writing a stream query to the service output buffer. Ch...
-	EventRepKap9115                      EventID = 246 // The driver encountered an error writing a stream query to the service output buffer. Ch...
-	EventRepKap9116                      EventID = 247 // The driver has failed to close a file handle. If you receive this message repeatedly, c...
-	EventRepKap9117                      EventID = 248 // The driver encountered an error querying for extended attributes from the service input...
-	EventRepKap9118                      EventID = 249 // The driver encountered an error writing extended attributes to the service output buffe...
-	EventRepKap9119                      EventID = 250 // The driver encountered an error writing extended attributes status to the service input...
-	EventRepKap9120                      EventID = 251 // The driver encountered an error querying for file information from the service input bu...
-	EventRepKap9121                      EventID = 252 // The driver encountered an error writing file information to the service output buffer. ...
-	EventRepKap9122                      EventID = 253 // The driver encountered an error writing file information status to the service input bu...
-	EventRepKap9123                      EventID = 254 // The driver encountered an error querying for fsctl information from the service input b...
-	EventRepKap9124                      EventID = 255 // The driver encountered an error writing fsctl information to the service output buffer....
-	EventRepKap9125                      EventID = 256 // The driver encountered an error writing fsctl status to the service input buffer. Check...
-	EventRepKap9126                      EventID = 257 // The driver encountered an error reading from the service input buffer, KFAI_OPEN_BY_FIL...
-	EventRepKap9127                      EventID = 258 // The driver encountered an error writing to the service output buffer, KFAI_OPEN_BY_FILE...
-	EventRepKap9128                      EventID = 259 // The driver encountered an error reading from the service input buffer, KFAI_QUERY_INFO....
-	EventRepKap9129                      EventID = 260 // The driver encountered an error writing to the service output buffer, KFAI_QUERY_INFO. ...
-	EventDoubleTake10000                 EventID = 261 // This message is only a placeholder warning. The last Word in the Data window is the NT ...
-	EventDoubleTake10001                 EventID = 262 // Reconnect succeeded to node %1 for resource %2. Will be added as a possible owner when ...
-	EventDoubleTake10002                 EventID = 263 // Disk check failed on node %1 for resource %2. Removing as a possible owner.
-	EventDoubleTake10003                 EventID = 264 // Owner %1 of the quorum resource %2 couldn't access the arbitration path %3. Network may...
-	EventDoubleTake10004                 EventID = 265 // Failover of the group %1 is being delayed. Group will be brought online when the target...
-	EventDoubleTake10005                 EventID = 266 // Node %1 is taking ownership of the group %2. The group will be brought online on this n...
-	EventDoubleTake10006                 EventID = 267 // The cluster notification thread failed to start on node %1 for resource %2. The resourc...
-	EventDoubleTake10007                 EventID = 268 // The user %1 has reverted a snapshot for the %2 resource on node %3.
-	EventDoubleTake10008                 EventID = 269 // The user %1 has discarded queued data for the %2 resource on node %3.
-	EventDoubleTake10009                 EventID = 270 // The user %1 is verifying data for the %2 resource on node %3.
-	EventDoubleTake10010                 EventID = 271 // The user %1 has rejected the data for the %2 resource on node %3.
-	EventDoubleTake10011                 EventID = 272 // The user %1 has accepted the data for the %2 resource on node %3.
-	EventDoubleTake10012                 EventID = 273 // The GeoCluster Replicated Disk resource %1 has been set to validate its data. No data r...
-	EventRepKap10100                     EventID = 274 // The driver could not recall a file because it did not have a token for impersonation. T...
-	EventRepKap10101                     EventID = 275 // The driver could not access the file in the archive bin, due to a failed impersonation ...
-	EventRepKap10102                     EventID = 276 // The driver could not recall the file. The last Word in the Data window is the exception...
-	EventRepDrv12288                     EventID = 277 // The driver encountered an error accessing a buffer from the service. Contact technical ...
-	EventRepDrv16384                     EventID = 278 // The driver encountered an unrecoverable error. Contact technical support.
-	EventRepDrv16385                     EventID = 279 // The driver encountered an unexpected internal result. Contact technical support. The la...
-	EventRepDrv16393                     EventID = 280 // The driver encountered an internal error. Contact technical support. The last Word in t...
-	EventRepDrv16395                     EventID = 281 // The driver detected a memory error which may have been caused by a bad driver or faulty...
-	EventRepHsm16395                     EventID = 282 // The driver detected a memory error which may have been caused by a bad driver or faulty...
-	EventRepDrv16396                     EventID = 283 // The driver failed to create work queues for normal operation. This may have been caused...
-	EventRepDrv16400                     EventID = 284 // RepDrv has encountered an unexpected condition, usually caused by low kernel memory. Un...
+	EventDoubleTake1                     EventID = "Double-Take/1"                       // This evaluation period has expired. Mirroring and replication have been stopped. To obt...
+	EventDoubleTake2                     EventID = "Double-Take/2"                       // The evaluation period expires in %1 day(s).
+	EventDoubleTake3                     EventID = "Double-Take/3"                       // The evaluation period has been activated and expires in %1 day(s).
+	EventDoubleTake4                     EventID = "Double-Take/4"                       // Duplicate license keys detected on machine %1 from machine %2.
+	EventDoubleTake5                     EventID = "Double-Take/5"                       // This product edition can only be run on Windows Server or Advanced Server running the S...
+	EventDoubleTake6                     EventID = "Double-Take/6"                       // Evaluation period ends today at %1.
+	EventDoubleTake7                     EventID = "Double-Take/7"                       // Product license key is invalid. Please check that it is typed correctly and is valid fo...
+	EventDoubleTake8                     EventID = "Double-Take/8"                       // Product license key is valid.
+	EventDoubleTake100                   EventID = "Double-Take/100"                     // Critical Error: %1 line %2, %3
+	EventDoubleTake101                   EventID = "Double-Take/101"                     // Service has aborted due to the following unrecoverable error: %1
+	EventExchFailover200                 EventID = "ExchFailover/200"                    // ExchFailover failover from %1 to %2 was started in commit mode. See log file %3 for det...
+	EventExchFailover201                 EventID = "ExchFailover/201"                    // ExchFailover failover from %1 to %2 was started in test mode. See log file %3 for details.
+	EventExchFailover202                 EventID = "ExchFailover/202"                    // ExchFailover failback to %1 from %2 was started in commit mode. See log file %3 for det...
+	EventExchFailover203                 EventID = "ExchFailover/203"                    // ExchFailover failback to %1 from %2 was started in test mode. See log file %3 for details.
+	EventExchFailover204                 EventID = "ExchFailover/204"                    // ExchFailover setup started for server %1. See log file %2 for details.
+	EventExchFailover205                 EventID = "ExchFailover/205"                    // ExchFailover was unable to open the default log file. A new log file has been created. ...
+	EventExchFailover210                 EventID = "ExchFailover/210"                    // ExchFailover completed. Moved %1 users in %2 mail stores in %3 seconds. Check log file ...
+	EventExchFailover211                 EventID = "ExchFailover/211"                    // ExchFailover completed with warnings. Moved %1 users in %2 mail stores in %3 seconds. C...
+	EventExchFailover212                 EventID = "ExchFailover/212"                    // ExchFailover completed. Tested %1 users in %2 mail stores in %3 seconds. Check log file...
+	EventExchFailover213                 EventID = "ExchFailover/213"                    // ExchFailover completed with warnings. Moved %1 users in %2 mail stores in %3 seconds. C...
+	EventExchFailover214                 EventID = "ExchFailover/214"                    // ExchFailover setup completed. Updated %1 mail stores in %2 seconds. Check log file %3 f...
+	EventExchFailover220                 EventID = "ExchFailover/220"                    // ExchFailover start failed. Could not open log file: %1.
+	EventExchFailover221                 EventID = "ExchFailover/221"                    // ExchFailover start failed. Invalid command line arguments. See log file %1 for details.
+	EventExchFailover222                 EventID = "ExchFailover/222"                    // ExchFailover start failed. Double-Take is not licensed on this machine.
+	EventExchFailover223                 EventID = "ExchFailover/223"                    // ExchFailover start failed due to an Active Directory error.
+	EventExchFailover224                 EventID = "ExchFailover/224"                    // ExchFailover failed to find one (or both) of the Exchange servers. Check the server nam...
+	EventDTCounters1000                  EventID = "DTCounters/1000"                     // An exception occurred: %1
+	EventDTCounters1001                  EventID = "DTCounters/1001"                     // The Double-Take counter DLL could not initialize the statistics handler object to gathe...
+	EventDTCounters1002                  EventID = "DTCounters/1002"                     // The Double-Take counter DLL could not map shared memory file containing the performance...
+	EventDTCounters1003                  EventID = "DTCounters/1003"                     // The Double-Take counter DLL could not open the "Performance" key in the Double-Take sec...
+	EventDTCounters1004                  EventID = "DTCounters/1004"                     // The Double-Take counter DLL could not read the "First Counter" value under the Double-T...
+	EventDTCounters1005                  EventID = "DTCounters/1005"                     // The Double-Take counter DLL read the "First Help" value under the Double-Take\Performan...
+	EventDTCounters1006                  EventID = "DTCounters/1006"                     // The Double-Take counter DLL could not create event handler for the worker thread.
+	EventDoubleTake4000                  EventID = "Double-Take/4000"                    // Kernel was successfully started.
+	EventDoubleTake4001                  EventID = "Double-Take/4001"                    // Target service was successfully started.
+	EventDoubleTake4002                  EventID = "Double-Take/4002"                    // Source service was successfully started.
+	EventDoubleTake4003                  EventID = "Double-Take/4003"                    // Source service was successfully stopped.
+	EventDoubleTake4004                  EventID = "Double-Take/4004"                    // Target service was successfully stopped.
+	EventDoubleTake4005                  EventID = "Double-Take/4005"                    // Kernel was successfully stopped.
+	EventDoubleTake4007                  EventID = "Double-Take/4007"                    // Auto-disconnecting from %1 (%2) for Replication Set %3, ID: %4 due to %5
+	EventDoubleTake4008                  EventID = "Double-Take/4008"                    // Auto-disconnect has succeeded for %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4009                  EventID = "Double-Take/4009"                    // Auto-reconnecting Replication Set %1 to %2 (%3)
+	EventDoubleTake4010                  EventID = "Double-Take/4010"                    // Auto-reconnect has succeeded connecting Replication Set %1 to %2 (%3)
+	EventDoubleTake4011                  EventID = "Double-Take/4011"                    // Auto-reconnect has failed connecting Replication Set %1 to %2 (%3)
+	EventDoubleTake4014                  EventID = "Double-Take/4014"                    // Service has started network transmission.
+	EventDoubleTake4015                  EventID = "Double-Take/4015"                    // Service has stopped network transmission.
+	EventDoubleTake4016                  EventID = "Double-Take/4016"                    // Service has established a connection to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4017                  EventID = "Double-Take/4017"                    // Service has disconnected from %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4018                  EventID = "Double-Take/4018"                    // %1, however, mirroring and replication have been disabled as a restore is required due ...
+	EventDoubleTake4019                  EventID = "Double-Take/4019"                    // Service has started a mirror to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4020                  EventID = "Double-Take/4020"                    // Service has paused a mirror to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4021                  EventID = "Double-Take/4021"                    // Service has resumed a mirror to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4022                  EventID = "Double-Take/4022"                    // Service has stopped a mirror to %1 for Replication Set %2, ID: %3, %4
+	EventDoubleTake4023                  EventID = "Double-Take/4023"                    // Service has completed a mirror to %1 %2 for Replication Set %3, ID: %4, %5
+	EventDoubleTake4024                  EventID = "Double-Take/4024"                    // Service has started Replication to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4025                  EventID = "Double-Take/4025"                    // Service has stopped Replication to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4026                  EventID = "Double-Take/4026"                    // The target has been paused due to user intervention.
+	EventDoubleTake4027                  EventID = "Double-Take/4027"                    // The target has been resumed due to user intervention.
+	EventDoubleTake4028                  EventID = "Double-Take/4028"                    // Registration of service class with Active Directory failed. Verify that the Active Dire...
+	EventDoubleTake4029                  EventID = "Double-Take/4029"                    // Registration of service instance with Active Directory failed. Verify that the Active D...
+	EventDoubleTake4030                  EventID = "Double-Take/4030"                    // RSResource.dll has an unknown error. The product functionality has been disabled.
+	EventDoubleTake4031                  EventID = "Double-Take/4031"                    // RSResource.dll could not be opened. The product functionality has been disabled.
+	EventDoubleTake4032                  EventID = "Double-Take/4032"                    // The RSResource.dll component version does not match the component version expected by t...
+	EventDoubleTake4033                  EventID = "Double-Take/4033"                    // RSResource.dll build version is invalid. The product functionality has been disabled.
+	EventDoubleTake4034                  EventID = "Double-Take/4034"                    // Error verifying the service name. The product functionality has been disabled.
+	EventDoubleTake4035                  EventID = "Double-Take/4035"                    // Error verifying the product name. The product functionality has been disabled.
+	EventDoubleTake4036                  EventID = "Double-Take/4036"                    // Error verifying the vendor name. The product functionality has been disabled.
+	EventDoubleTake4037                  EventID = "Double-Take/4037"                    // Error verifying the vendor URL name. The product functionality has been disabled.
+	EventDoubleTake4038                  EventID = "Double-Take/4038"                    // Error verifying the license key product code. The product functionality has been disabled.
+	EventDoubleTake4039                  EventID = "Double-Take/4039"                    // Error while reading RSResource.dll. The product functionality has been disabled.
+	EventDoubleTake4040                  EventID = "Double-Take/4040"                    // The license key product code is illegal for this computer hardware. The product functio...
+	EventDoubleTake4041                  EventID = "Double-Take/4041"                    // The license key product code is illegal for this operating system version. The product ...
+	EventDoubleTake4042                  EventID = "Double-Take/4042"                    // The license key product code requires installing the Windows Server Appliance Kit. The ...
+	EventDoubleTake4043                  EventID = "Double-Take/4043"                    // This product can only be run on a limited number of processors and this server exceeds ...
+	EventDoubleTake4044                  EventID = "Double-Take/4044"                    // An error was encountered and replication has been stopped. It is necessary to stop and ...
+	EventDoubleTake4045                  EventID = "Double-Take/4045"                    // %1 value must be between 1025 and 65535. Using default of %2.
+	EventDoubleTake4046                  EventID = "Double-Take/4046"                    // This service failed to start because of a possible port conflict. Win32 error: %1
+	EventDoubleTake4047                  EventID = "Double-Take/4047"                    // Could not load ZLIB DLL %1. Some levels of compression will not be available.
+	EventDoubleTake4048                  EventID = "Double-Take/4048"                    // Service has started a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4049                  EventID = "Double-Take/4049"                    // Service has paused a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4050                  EventID = "Double-Take/4050"                    // Service has resumed a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4051                  EventID = "Double-Take/4051"                    // Service has stopped a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4052                  EventID = "Double-Take/4052"                    // Service has completed a delete orphans task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4053                  EventID = "Double-Take/4053"                    // Service has started a restore task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4054                  EventID = "Double-Take/4054"                    // Service has paused a restore task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4055                  EventID = "Double-Take/4055"                    // Service has resumed a restore task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4056                  EventID = "Double-Take/4056"                    // Service has stopped a restore task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4057                  EventID = "Double-Take/4057"                    // Service has completed a restore task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4058                  EventID = "Double-Take/4058"                    // Service has started a verification task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4059                  EventID = "Double-Take/4059"                    // Service has paused a verification task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4060                  EventID = "Double-Take/4060"                    // Service has resumed a verification task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4061                  EventID = "Double-Take/4061"                    // Service has stopped a verification task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4062                  EventID = "Double-Take/4062"                    // Service has completed a verification task to %1 (%2) for Replication Set %3, ID: %4
+	EventDoubleTake4063                  EventID = "Double-Take/4063"                    // Bandwidth limit to %1 (%2) has changed to %3.
+	EventDoubleTake4064                  EventID = "Double-Take/4064"                    // Bandwidth limit to %1 (%2) is now in the "%3" period at %4.
+	EventDoubleTake4065                  EventID = "Double-Take/4065"                    // Target data state for connection %1 from %2 (%3) has changed because %4.
+	EventDoubleTake4066                  EventID = "Double-Take/4066"                    // The product code requires a virtual server environment. The product functionality has b...
+	EventDoubleTake4067                  EventID = "Double-Take/4067"                    // No replication ops have been received from the driver for an extended period of time.
+	EventDoubleTake4068                  EventID = "Double-Take/4068"                    // Failed to write to a replicating volume.
+	EventDoubleTake4069                  EventID = "Double-Take/4069"                    // The option MoveOrphansDir has been updated because it was missing or empty.
+	EventDoubleTake4070                  EventID = "Double-Take/4070"                    // An error occurred while reading data for connection %1. All data needs to be remirrored...
+	EventDoubleTake4071                  EventID = "Double-Take/4071"                    // Received network message with invalid checksum.
+	EventDoubleTake4072                  EventID = "Double-Take/4072"                    // QueueSizeAlertThreshold of %1 has been exceeded.
+	EventDoubleTake4073                  EventID = "Double-Take/4073"                    // A replication set has been modified.
+	EventRepDrv4096                      EventID = "RepDrv/4096"                         // The registry parameter %2 is unknown.
+	EventRepDrv4097                      EventID = "RepDrv/4097"                         // Failed to initialize WMI support. The last Word in the Data Window is the NT status code.
+	EventRepKap4097                      EventID = "RepKap/4097"                         // Failed to initialize WMI support. The last Word in the Data Window is the NT status code.
+	EventRepHsm4097                      EventID = "RepHsm/4097"                         // Failed to initialize WMI support. The last Word in the Data Window is the NT status code.
+	EventRepSis4097                      EventID = "RepSis/4097"                         // Failed to initialize WMI support. The last Word in the Data Window is the NT status code.
+	EventRepKap4098                      EventID = "RepKap/4098"                         // The registry parameters failed to load, so the default configuration values will be use...
+	EventRepDrv4098                      EventID = "RepDrv/4098"                         // The control device %2 was not created. Communication with the service will be disabled....
+	EventRepDac4098                      EventID = "RepDac/4098"                         // The control device %2 was not created. Communication with the service will be disabled....
+	EventRepHsm4098                      EventID = "RepHsm/4098"                         // The control device %2 was not created. Communication with the service will be disabled....
+	EventRepDrv4099                      EventID = "RepDrv/4099"                         // The driver detected a hard link for a file on drive %2. Hard links are not supported. C...
+	EventRepKap4099                      EventID = "RepKap/4099"                         // The driver failed to register with filter manager. Reboot the server and contact techni...
+	EventRepDrv4100                      EventID = "RepDrv/4100"                         // The versions of the driver and the filter driver do not match. Replication will not occ...
+	EventDoubleTake4110                  EventID = "Double-Take/4110"                    // Target cannot write %1 due to target disk being full. Operation will be retried (%2 tim...
+	EventDoubleTake4111                  EventID = "Double-Take/4111"                    // Target can not write %1 due to a sharing violation. Operation will be retried (%2 times...
+	EventDoubleTake4112                  EventID = "Double-Take/4112"                    // Target can not write %1 due to access denied. Operation will be retried (%2 times or fo...
+	EventDoubleTake4113                  EventID = "Double-Take/4113"                    // Target can not write %1 due to an unknown reason. Operation will be retried (%2 times o...
+	EventDoubleTake4120                  EventID = "Double-Take/4120"                    // Target write to %1 was completed successfully after %2 retries.
+	EventDoubleTake4150                  EventID = "Double-Take/4150"                    // Target write %1 failed after %2 retries and will be discarded. See the event log or log...
+	EventDoubleTake4155                  EventID = "Double-Take/4155"                    // The service was unable to complete a file system operation in the allotted time. See th...
+	EventDoubleTake4200                  EventID = "Double-Take/4200"                    // In band task %1 submitted from %2 by %3 at %4
+	EventDoubleTake4201                  EventID = "Double-Take/4201"                    // In band task %1 discarded (submitted from %2 by %3 at %4)
+	EventDoubleTake4202                  EventID = "Double-Take/4202"                    // Running %1 in band script: %2 (task %3 submitted from %4 by %5 at %6)
+	EventDoubleTake4203                  EventID = "Double-Take/4203"                    // Completed run of in band script: %1 (exit code %2)
+	EventDoubleTake4204                  EventID = "Double-Take/4204"                    // Error running in band script: %1
+	EventDoubleTake4205                  EventID = "Double-Take/4205"                    // Timeout (%1 seconds) running in band script: %2
+	EventDoubleTake4206                  EventID = "Double-Take/4206"                    // Run timeout disabled for in band script: %1
+	EventDoubleTake4207                  EventID = "Double-Take/4207"                    // In band scripts disabled by server - no attempt will be made to run %1
+	EventDoubleTake4300                  EventID = "Double-Take/4300"                    // A connection request was received on the target before the persistent target paths coul...
+	EventDoubleTake4301                  EventID = "Double-Take/4301"                    // Unable to block target paths, the driver is unavailable.
+	EventDoubleTake4302                  EventID = "Double-Take/4302"                    // Target Path %1 has been successfully blocked
+	EventDoubleTake4303                  EventID = "Double-Take/4303"                    // Blocking of target path: %1 failed. Error Code: %2
+	EventDoubleTake4304                  EventID = "Double-Take/4304"                    // Target Path %1 has been successfully unblocked
+	EventDoubleTake4305                  EventID = "Double-Take/4305"                    // Unblocking of target path: %1 failed. Error Code: %2
+	EventDoubleTake4306                  EventID = "Double-Take/4306"                    // Target paths for source %1 (%2) Connection id: %3 are already blocked
+	EventDoubleTake4307                  EventID = "Double-Take/4307"                    // Target paths for source %1 (%2) Connection id: %3 are already unblocked
+	EventDoubleTake4308                  EventID = "Double-Take/4308"                    // Error loading target paths for blocking, registry key %1 has been corrupted.
+	EventDoubleTake4400                  EventID = "Double-Take/4400"                    // Failed to create snapshot set for source %1 (%2) Connection ID: %3. Error: %4
+	EventDoubleTake4401                  EventID = "Double-Take/4401"                    // Failed to delete automatic snapshot set for source %1 (%2) Connection ID: %3. Error: %4
+	EventDoubleTake4402                  EventID = "Double-Take/4402"                    // Failed to delete snapshot set for source %1 (%2) Connection ID: %3. Error: %4
+	EventDoubleTake4403                  EventID = "Double-Take/4403"                    // A scheduled snapshot could not be created for source %1 (%2) Connection ID: %3. because...
+	EventDoubleTake4404                  EventID = "Double-Take/4404"                    // Set snapshot schedule for source %1 (%2) connection %3 to every %4 minutes. Next snapsh...
+	EventDoubleTake4405                  EventID = "Double-Take/4405"                    // Removed snapshot schedule for source %1 (%2) connection %3.
+	EventDoubleTake4406                  EventID = "Double-Take/4406"                    // Enabled snapshot schedule for source %1 (%2) connection %3.
+	EventDoubleTake4407                  EventID = "Double-Take/4407"                    // Disabled snapshot schedule for source %1 (%2) connection %3.
+	EventDoubleTake4408                  EventID = "Double-Take/4408"                    // %1 was unable to move some orphans for source %2 on connection ID %3. Check the %1 logs...
+	EventDoubleTake4409                  EventID = "Double-Take/4409"                    // %3 was unable to delete some orphans for source %1 on connection ID %2. Check the %3 lo...
+	EventDoubleTake4410                  EventID = "Double-Take/4410"                    // The registry hive dump failed with an of error: %1.
+	EventDoubleTake4411                  EventID = "Double-Take/4411"                    // The Service has detected that port %1 is being %2 by the Windows Firewall.
+	EventDoubleTake5105                  EventID = "Double-Take/5105"                    // Attempting to run the %1 script.
+	EventDoubleTake5106                  EventID = "Double-Take/5106"                    // The %1 script ran successfully.
+	EventDoubleTake5107                  EventID = "Double-Take/5107"                    // Error occurred in running %1 script.
+	EventDoubleTakeManagementService6000 EventID = "Double-Take Management Service/6000" // %1
+	EventDoubleTakeManagementService6001 EventID = "Double-Take Management Service/6001" // %1
+	EventDoubleTakeManagementService6002 EventID = "Double-Take Management Service/6002" // %1
+	EventDoubleTakeManagementService6003 EventID = "Double-Take Management Service/6003" // A %1 job has been created. The name is "%2" and the ID is %3.
+	EventDoubleTakeManagementService6004 EventID = "Double-Take Management Service/6004" // The %1 job "%2" (ID %3) has been started.
+	EventDoubleTakeManagementService6005 EventID = "Double-Take Management Service/6005" // The %1 job "%2" (ID %3) has been stopped.
+	EventDoubleTakeManagementService6006 EventID = "Double-Take Management Service/6006" // The %1 job "%2" (ID %3) has been deleted.
+	EventDoubleTakeManagementService6007 EventID = "Double-Take Management Service/6007" // The %1 operation has failed for the %2 job "%3" (ID %4).
+	EventDoubleTakeManagementService6008 EventID = "Double-Take Management Service/6008" // The %1 operation has completed successfully for the %2 job "%3" (ID %4).
+	EventDoubleTakeManagementService6009 EventID = "Double-Take Management Service/6009" // Could not log the following message:%n%1%n---%nError:%n%2.
+	EventDoubleTakeManagementService6010 EventID = "Double-Take Management Service/6010" // A failover condition has been met for the %1 job "%2" (ID %3).
+	EventDoubleTakeManagementService6011 EventID = "Double-Take Management Service/6011" // The source machine (IP %1) is not responding to a ping from monitor %2 (ID %3).
+	EventDoubleTakeManagementService6012 EventID = "Double-Take Management Service/6012" // The target machine (IP %1) failed to reboot.
+	EventDoubleTakeManagementService6050 EventID = "Double-Take Management Service/6050" // The service has detected that port %1 is RESTRICTED in the Windows Firewall. This port ...
+	EventDoubleTakeManagementService6051 EventID = "Double-Take Management Service/6051" // The service has detected that port %1 is BLOCKED in the Windows Firewall. This port is ...
+	EventDoubleTakeManagementService6052 EventID = "Double-Take Management Service/6052" // IP address %1 was removed from the target machine for the %2 job "%3" (ID %4).
+	EventDoubleTakeManagementService6053 EventID = "Double-Take Management Service/6053" // Source browser and NetBIOS names were removed from the target machine for the %1 job "%...
+	EventDoubleTakeManagementService6054 EventID = "Double-Take Management Service/6054" // %1 drive share(s) were removed from the target machine for the %2 job "%3" (ID %4).
+	EventDoubleTakeManagementService6055 EventID = "Double-Take Management Service/6055" // Source Active Directory SPNs were removed from the target computer account for the %1 j...
+	EventDoubleTakeManagementService6056 EventID = "Double-Take Management Service/6056" // IP address %1 with subnet mask %2 was added to target machine's %3 adapter for the %4 j...
+	EventDoubleTakeManagementService6057 EventID = "Double-Take Management Service/6057" // Source browser and NetBIOS names were added to the target machine for the %1 job "%2" (...
+	EventDoubleTakeManagementService6058 EventID = "Double-Take Management Service/6058" // %1 drive share(s) were added to the target machine for the %2 job "%3" (ID %4).
+	EventDoubleTakeManagementService6059 EventID = "Double-Take Management Service/6059" // Source Active Directory SPNs were added to the target computer account for the %1 job "...
+	EventDoubleTakeManagementService6100 EventID = "Double-Take Management Service/6100" // The job "%1" (ID %2) has started provisioning a replica for %3.
+	EventDoubleTakeManagementService6101 EventID = "Double-Take Management Service/6101" // The job "%1" (ID %2) has successfully completed provisioning a replica for %3.
+	EventDoubleTakeManagementService6102 EventID = "Double-Take Management Service/6102" // The job "%1" (ID %2) has failed to provision a replica for %3.%n%n
+	EventDoubleTakeManagementService6110 EventID = "Double-Take Management Service/6110" // The job "%1" (ID %2) has started a %3 failover of the replica of %4.
+	EventDoubleTakeManagementService6111 EventID = "Double-Take Management Service/6111" // The job "%1" (ID %2) has successfully completed a %3 failover of the replica of %4.
+	EventDoubleTakeManagementService6112 EventID = "Double-Take Management Service/6112" // The job "%1" (ID %2) has encountered an error while performing a %3 failover of the rep...
+	EventDoubleTakeManagementService6120 EventID = "Double-Take Management Service/6120" // The job "%1" (ID %2) has started undoing the failover for the replica of %3.
+	EventDoubleTakeManagementService6121 EventID = "Double-Take Management Service/6121" // The job "%1" (ID %2) has successfully reattached the replica and resumed protecting %3.
+	EventDoubleTakeManagementService6122 EventID = "Double-Take Management Service/6122" // The job "%1" (ID %2) has encountered an error undoing the failing over for the replica ...
+	EventDoubleTakeManagementService6130 EventID = "Double-Take Management Service/6130" // The job "%1" (ID %2) has started reversing the direction of the protection of %3.
+	EventDoubleTakeManagementService6131 EventID = "Double-Take Management Service/6131" // The job "%1" (ID %2) has successfully reversed the direction of the protection of %3.
+	EventDoubleTakeManagementService6132 EventID = "Double-Take Management Service/6132" // The job "%1" (ID %2) has encountered an error reversing the direction of the protection...
+	EventDoubleTakeManagementService6140 EventID = "Double-Take Management Service/6140" // The job "%1" (ID %2) is being deleted.
+	EventDoubleTakeManagementService6141 EventID = "Double-Take Management Service/6141" // The job "%1" (ID %2) has successfully been deleted.
+	EventDoubleTakeManagementService6142 EventID = "Double-Take Management Service/6142" // The job "%1" (ID %2) has encountered an error while being deleted.%n%n
+	EventDoubleTakeManagementService6150 EventID = "Double-Take Management Service/6150" // The job "%1" (ID %2) protecting %3 has completed its mirror.
+	EventDoubleTakeManagementService6210 EventID = "Double-Take Management Service/6210" // The job "%1" (ID %2) has started a %3 failover of the replica of %4.
+	EventDoubleTakeManagementService6211 EventID = "Double-Take Management Service/6211" // The job "%1" (ID %2) has successfully completed a %3 failover of the replica of %4.
+	EventDoubleTakeManagementService6212 EventID = "Double-Take Management Service/6212" // The job "%1" (ID %2) has encountered an error while performing a %3 failover of the rep...
+	EventDoubleTakeManagementService6213 EventID = "Double-Take Management Service/6213" // A failover condition has been met for the host level job "%1" (ID %2).
+	EventDoubleTakeManagementService6214 EventID = "Double-Take Management Service/6214" // Failover monitors removed for the host level job "%1" (ID %2).
+	EventDoubleTakeManagementService6215 EventID = "Double-Take Management Service/6215" // The job "%1" (ID %2) is protecting.
+	EventDoubleTakeManagementService6220 EventID = "Double-Take Management Service/6220" // The job "%1" (ID %2) has started undoing the failover for the replica of %3.
+	EventDoubleTakeManagementService6221 EventID = "Double-Take Management Service/6221" // The job "%1" (ID %2) has successfully reattached the replica and resumed protecting %3.
+	EventDoubleTakeManagementService6222 EventID = "Double-Take Management Service/6222" // The job "%1" (ID %2) has encountered an error undoing the failing over for the replica ...
+	EventDoubleTakeManagementService6230 EventID = "Double-Take Management Service/6230" // The job "%1" (ID %2) has started reversing the direction of the protection of %3.
+	EventDoubleTakeManagementService6231 EventID = "Double-Take Management Service/6231" // The job "%1" (ID %2) has successfully reversed the direction of the protection of %3.
+	EventDoubleTakeManagementService6232 EventID = "Double-Take Management Service/6232" // The job "%1" (ID %2) has encountered an error reversing the direction of the protection...
+	EventDoubleTakeManagementService6240 EventID = "Double-Take Management Service/6240" // The job "%1" (ID %2) is being deleted.
+	EventDoubleTakeManagementService6241 EventID = "Double-Take Management Service/6241" // The job "%1" (ID %2) has successfully been deleted.
+	EventDoubleTakeManagementService6242 EventID = "Double-Take Management Service/6242" // The job "%1" (ID %2) has encountered an error while being deleted.%n%n
+	EventDoubleTakeManagementService6250 EventID = "Double-Take Management Service/6250" // The job "%1" (ID %2) protecting %3 has completed its mirror.
+	EventDoubleTakeManagementService6300 EventID = "Double-Take Management Service/6300" // A failover condition has been met for the full server job "%1" (ID %2).
+	EventDoubleTakeManagementService6500 EventID = "Double-Take Management Service/6500" // A cutover condition has been met for the full server migration job "%1" (ID %2).
+	EventDoubleTakeManagementService6700 EventID = "Double-Take Management Service/6700" // A cutover condition has been met for the data migration job "%1" (ID %2).
+	EventDoubleTakeManagementService7000 EventID = "Double-Take Management Service/7000" // Double-Take Metered Usage is not enabled on server %1.
+	EventDoubleTakeManagementService7001 EventID = "Double-Take Management Service/7001" // Double-Take Metered Usage could not be enabled on server %1.
+	EventDoubleTakeManagementService7002 EventID = "Double-Take Management Service/7002" // Double-Take Metered Usage is enabled on server %1. The configured service provider is %...
+	EventDoubleTakeManagementService7003 EventID = "Double-Take Management Service/7003" // Double-Take successfully updated the metered license on server %1.
+	EventDoubleTakeManagementService7004 EventID = "Double-Take Management Service/7004" // Double-Take failed to update the metered license on server %1.
+	EventRepDrv7106                      EventID = "RepDrv/7106"                         // The driver was unable to get valid name information from the Filter Manager for the fil...
+	EventRepDrv7107                      EventID = "RepDrv/7107"                         // The driver was unable to get valid name information from the Filter Manager for a file....
+	EventRepDac8100                      EventID = "RepDac/8100"                         // The driver encountered an unrecoverable internal error. Contact technical support. The ...
+	EventRepDrv8192                      EventID = "RepDrv/8192"                         // Driver failed to allocate Kernel memory. Replication is stopped and server must be rebo...
+	EventRepKap8192                      EventID = "RepKap/8192"                         // Driver failed to allocate Kernel memory. Replication is stopped and server must be rebo...
+	EventRepHsm8192                      EventID = "RepHsm/8192"                         // Driver failed to allocate Kernel memory. Replication is stopped and server must be rebo...
+	EventRepDrv8193                      EventID = "RepDrv/8193"                         // The driver failed to create a thread required for normal operation. This may have been ...
+	EventRepDrv8196                      EventID = "RepDrv/8196"                         // The maximum amount of memory for replication queuing has been reached. Replication is s...
+	EventRepDrv8198                      EventID = "RepDrv/8198"                         // The driver registry path could not be saved. The default registry path will be used.
+	EventRepKap8198                      EventID = "RepKap/8198"                         // The driver registry path could not be saved. The default registry path will be used.
+	EventRepHsm8198                      EventID = "RepHsm/8198"                         // The driver registry path could not be saved. The default registry path will be used.
+	EventRepDrv8200                      EventID = "RepDrv/8200"                         // The driver failed to allocate a buffer for a file name longer than 260 characters. The ...
+	EventRepKap9000                      EventID = "RepKap/9000"                         // The driver has failed to process a rename operation. The driver will resend the rename ...
+	EventRepKap9100                      EventID = "RepKap/9100"                         // The driver encountered an error opening a file from the service. Check the Event Viewer...
+	EventRepKap9101                      EventID = "RepKap/9101"                         // The driver encountered an error reading from the service input buffer. Check the Event ...
+	EventRepKap9102                      EventID = "RepKap/9102"                         // The driver encountered an error writing to the service output buffer. Check the Event V...
+	EventRepKap9103                      EventID = "RepKap/9103"                         // The driver encountered an error writing to the service input buffer. Check the Event Vi...
+	EventRepKap9104                      EventID = "RepKap/9104"                         // The driver encountered an error querying for file security from the service input buffe...
+	EventRepKap9105                      EventID = "RepKap/9105"                         // The driver encountered an error querying for file security from the service input buffe...
+	EventRepKap9106                      EventID = "RepKap/9106"                         // The driver encountered an error writing file security data to the service input buffer....
+	EventRepKap9107                      EventID = "RepKap/9107"                         // The driver encountered an error querying for an allocated range from the service input ...
+	EventRepKap9108                      EventID = "RepKap/9108"                         // The driver encountered an error querying for an allocated range from the service output...
+	EventRepKap9109                      EventID = "RepKap/9109"                         // The driver encountered an error writing an allocated range to the service input buffer....
+	EventRepKap9110                      EventID = "RepKap/9110"                         // The driver encountered an error querying for a directory from the service input buffer....
+	EventRepKap9111                      EventID = "RepKap/9111"                         // The driver encountered an error querying for a directory from the service output buffer...
+	EventRepKap9112                      EventID = "RepKap/9112"                         // The driver encountered an error writing a directory query to the service input buffer. ...
+	EventRepKap9113                      EventID = "RepKap/9113"                         // The driver encountered an error querying a stream from the service input buffer. Check ...
+	EventRepKap9114                      EventID = "RepKap/9114"                         // The driver encountered an error writing a stream query to the service output buffer. Ch...
+	EventRepKap9115                      EventID = "RepKap/9115"                         // The driver encountered an error writing a stream query to the service output buffer. Ch...
+	EventRepKap9116                      EventID = "RepKap/9116"                         // The driver has failed to close a file handle. If you receive this message repeatedly, c...
+	EventRepKap9117                      EventID = "RepKap/9117"                         // The driver encountered an error querying for extended attributes from the service input...
+	EventRepKap9118                      EventID = "RepKap/9118"                         // The driver encountered an error writing extended attributes to the service output buffe...
+	EventRepKap9119                      EventID = "RepKap/9119"                         // The driver encountered an error writing extended attributes status to the service input...
+	EventRepKap9120                      EventID = "RepKap/9120"                         // The driver encountered an error querying for file information from the service input bu...
+	EventRepKap9121                      EventID = "RepKap/9121"                         // The driver encountered an error writing file information to the service output buffer. ...
+	EventRepKap9122                      EventID = "RepKap/9122"                         // The driver encountered an error writing file information status to the service input bu...
+	EventRepKap9123                      EventID = "RepKap/9123"                         // The driver encountered an error querying for fsctl information from the service input b...
+	EventRepKap9124                      EventID = "RepKap/9124"                         // The driver encountered an error writing fsctl information to the service output buffer....
+	EventRepKap9125                      EventID = "RepKap/9125"                         // The driver encountered an error writing fsctl status to the service input buffer. Check...
+	EventRepKap9126                      EventID = "RepKap/9126"                         // The driver encountered an error reading from the service input buffer, KFAI_OPEN_BY_FIL...
+	EventRepKap9127                      EventID = "RepKap/9127"                         // The driver encountered an error writing to the service output buffer, KFAI_OPEN_BY_FILE...
+	EventRepKap9128                      EventID = "RepKap/9128"                         // The driver encountered an error reading from the service input buffer, KFAI_QUERY_INFO....
+	EventRepKap9129                      EventID = "RepKap/9129"                         // The driver encountered an error writing to the service output buffer, KFAI_QUERY_INFO. ...
+	EventDoubleTake10000                 EventID = "Double-Take/10000"                   // This message is only a placeholder warning. The last Word in the Data window is the NT ...
+	EventDoubleTake10001                 EventID = "Double-Take/10001"                   // Reconnect succeeded to node %1 for resource %2. Will be added as a possible owner when ...
+	EventDoubleTake10002                 EventID = "Double-Take/10002"                   // Disk check failed on node %1 for resource %2. Removing as a possible owner.
+	EventDoubleTake10003                 EventID = "Double-Take/10003"                   // Owner %1 of the quorum resource %2 couldn't access the arbitration path %3. Network may...
+	EventDoubleTake10004                 EventID = "Double-Take/10004"                   // Failover of the group %1 is being delayed. Group will be brought online when the target...
+	EventDoubleTake10005                 EventID = "Double-Take/10005"                   // Node %1 is taking ownership of the group %2. The group will be brought online on this n...
+	EventDoubleTake10006                 EventID = "Double-Take/10006"                   // The cluster notification thread failed to start on node %1 for resource %2. The resourc...
+	EventDoubleTake10007                 EventID = "Double-Take/10007"                   // The user %1 has reverted a snapshot for the %2 resource on node %3.
+	EventDoubleTake10008                 EventID = "Double-Take/10008"                   // The user %1 has discarded queued data for the %2 resource on node %3.
+	EventDoubleTake10009                 EventID = "Double-Take/10009"                   // The user %1 is verifying data for the %2 resource on node %3.
+	EventDoubleTake10010                 EventID = "Double-Take/10010"                   // The user %1 has rejected the data for the %2 resource on node %3.
+	EventDoubleTake10011                 EventID = "Double-Take/10011"                   // The user %1 has accepted the data for the %2 resource on node %3.
+	EventDoubleTake10012                 EventID = "Double-Take/10012"                   // The GeoCluster Replicated Disk resource %1 has been set to validate its data. No data r...
+	EventRepKap10100                     EventID = "RepKap/10100"                        // The driver could not recall a file because it did not have a token for impersonation. T...
+	EventRepKap10101                     EventID = "RepKap/10101"                        // The driver could not access the file in the archive bin, due to a failed impersonation ...
+	EventRepKap10102                     EventID = "RepKap/10102"                        // The driver could not recall the file. The last Word in the Data window is the exception...
+	EventRepDrv12288                     EventID = "RepDrv/12288"                        // The driver encountered an error accessing a buffer from the service. Contact technical ...
+	EventRepDrv16384                     EventID = "RepDrv/16384"                        // The driver encountered an unrecoverable error. Contact technical support.
+	EventRepDrv16385                     EventID = "RepDrv/16385"                        // The driver encountered an unexpected internal result. Contact technical support. The la...
+	EventRepDrv16393                     EventID = "RepDrv/16393"                        // The driver encountered an internal error. Contact technical support. The last Word in t...
+	EventRepDrv16395                     EventID = "RepDrv/16395"                        // The driver detected a memory error which may have been caused by a bad driver or faulty...
+	EventRepHsm16395                     EventID = "RepHsm/16395"                        // The driver detected a memory error which may have been caused by a bad driver or faulty...
+	EventRepDrv16396                     EventID = "RepDrv/16396"                        // The driver failed to create work queues for normal operation. This may have been caused...
+	EventRepDrv16400                     EventID = "RepDrv/16400"                        // RepDrv has encountered an unexpected condition, usually caused by low kernel memory. Un...
 )
 
-var eventKeys = [...]EventKey{
-	{"Double-Take", 1},
-	{"Double-Take", 2},
-	{"Double-Take", 3},
-	{"Double-Take", 4},
-	{"Double-Take", 5},
-	{"Double-Take", 6},
-	{"Double-Take", 7},
-	{"Double-Take", 8},
-	{"Double-Take", 100},
-	{"Double-Take", 101},
-	{"ExchFailover", 200},
-	{"ExchFailover", 201},
-	{"ExchFailover", 202},
-	{"ExchFailover", 203},
-	{"ExchFailover", 204},
-	{"ExchFailover", 205},
-	{"ExchFailover", 210},
-	{"ExchFailover", 211},
-	{"ExchFailover", 212},
-	{"ExchFailover", 213},
-	{"ExchFailover", 214},
-	{"ExchFailover", 220},
-	{"ExchFailover", 221},
-	{"ExchFailover", 222},
-	{"ExchFailover", 223},
-	{"ExchFailover", 224},
-	{"DTCounters", 1000},
-	{"DTCounters", 1001},
-	{"DTCounters", 1002},
-	{"DTCounters", 1003},
-	{"DTCounters", 1004},
-	{"DTCounters", 1005},
-	{"DTCounters", 1006},
-	{"Double-Take", 4000},
-	{"Double-Take", 4001},
-	{"Double-Take", 4002},
-	{"Double-Take", 4003},
-	{"Double-Take", 4004},
-	{"Double-Take", 4005},
-	{"Double-Take", 4007},
-	{"Double-Take", 4008},
-	{"Double-Take", 4009},
-	{"Double-Take", 4010},
-	{"Double-Take", 4011},
-	{"Double-Take", 4014},
-	{"Double-Take", 4015},
-	{"Double-Take", 4016},
-	{"Double-Take", 4017},
-	{"Double-Take", 4018},
-	{"Double-Take", 4019},
-	{"Double-Take", 4020},
-	{"Double-Take", 4021},
-	{"Double-Take", 4022},
-	{"Double-Take", 4023},
-	{"Double-Take", 4024},
-	{"Double-Take", 4025},
-	{"Double-Take", 4026},
-	{"Double-Take", 4027},
-	{"Double-Take", 4028},
-	{"Double-Take", 4029},
-	{"Double-Take", 4030},
-	{"Double-Take", 4031},
-	{"Double-Take", 4032},
-	{"Double-Take", 4033},
-	{"Double-Take", 4034},
-	{"Double-Take", 4035},
-	{"Double-Take", 4036},
-	{"Double-Take", 4037},
-	{"Double-Take", 4038},
-	{"Double-Take", 4039},
-	{"Double-Take", 4040},
-	{"Double-Take", 4041},
-	{"Double-Take", 4042},
-	{"Double-Take", 4043},
-	{"Double-Take", 4044},
-	{"Double-Take", 4045},
-	{"Double-Take", 4046},
-	{"Double-Take", 4047},
-	{"Double-Take", 4048},
-	{"Double-Take", 4049},
-	{"Double-Take", 4050},
-	{"Double-Take", 4051},
-	{"Double-Take", 4052},
-	{"Double-Take", 4053},
-	{"Double-Take", 4054},
-	{"Double-Take", 4055},
-	{"Double-Take", 4056},
-	{"Double-Take", 4057},
-	{"Double-Take", 4058},
-	{"Double-Take", 4059},
-	{"Double-Take", 4060},
-	{"Double-Take", 4061},
-	{"Double-Take", 4062},
-	{"Double-Take", 4063},
-	{"Double-Take", 4064},
-	{"Double-Take", 4065},
-	{"Double-Take", 4066},
-	{"Double-Take", 4067},
-	{"Double-Take", 4068},
-	{"Double-Take", 4069},
-	{"Double-Take", 4070},
-	{"Double-Take", 4071},
-	{"Double-Take", 4072},
-	{"Double-Take", 4073},
-	{"RepDrv", 4096},
-	{"RepDrv", 4097},
-	{"RepKap", 4097},
-	{"RepHsm", 4097},
-	{"RepSis", 4097},
-	{"RepKap", 4098},
-	{"RepDrv", 4098},
-	{"RepDac", 4098},
-	{"RepHsm", 4098},
-	{"RepDrv", 4099},
-	{"RepKap", 4099},
-	{"RepDrv", 4100},
-	{"Double-Take", 4110},
-	{"Double-Take", 4111},
-	{"Double-Take", 4112},
-	{"Double-Take", 4113},
-	{"Double-Take", 4120},
-	{"Double-Take", 4150},
-	{"Double-Take", 4155},
-	{"Double-Take", 4200},
-	{"Double-Take", 4201},
-	{"Double-Take", 4202},
-	{"Double-Take", 4203},
-	{"Double-Take", 4204},
-	{"Double-Take", 4205},
-	{"Double-Take", 4206},
-	{"Double-Take", 4207},
-	{"Double-Take", 4300},
-	{"Double-Take", 4301},
-	{"Double-Take", 4302},
-	{"Double-Take", 4303},
-	{"Double-Take", 4304},
-	{"Double-Take", 4305},
-	{"Double-Take", 4306},
-	{"Double-Take", 4307},
-	{"Double-Take", 4308},
-	{"Double-Take", 4400},
-	{"Double-Take", 4401},
-	{"Double-Take", 4402},
-	{"Double-Take", 4403},
-	{"Double-Take", 4404},
-	{"Double-Take", 4405},
-	{"Double-Take", 4406},
-	{"Double-Take", 4407},
-	{"Double-Take", 4408},
-	{"Double-Take", 4409},
-	{"Double-Take", 4410},
-	{"Double-Take", 4411},
-	{"Double-Take", 5105},
-	{"Double-Take", 5106},
-	{"Double-Take", 5107},
-	{"Double-Take Management Service", 6000},
-	{"Double-Take Management Service", 6001},
-	{"Double-Take Management Service", 6002},
-	{"Double-Take Management Service", 6003},
-	{"Double-Take Management Service", 6004},
-	{"Double-Take Management Service", 6005},
-	{"Double-Take Management Service", 6006},
-	{"Double-Take Management Service", 6007},
-	{"Double-Take Management Service", 6008},
-	{"Double-Take Management Service", 6009},
-	{"Double-Take Management Service", 6010},
-	{"Double-Take Management Service", 6011},
-	{"Double-Take Management Service", 6012},
-	{"Double-Take Management Service", 6050},
-	{"Double-Take Management Service", 6051},
-	{"Double-Take Management Service", 6052},
-	{"Double-Take Management Service", 6053},
-	{"Double-Take Management Service", 6054},
-	{"Double-Take Management Service", 6055},
-	{"Double-Take Management Service", 6056},
-	{"Double-Take Management Service", 6057},
-	{"Double-Take Management Service", 6058},
-	{"Double-Take Management Service", 6059},
-	{"Double-Take Management Service", 6100},
-	{"Double-Take Management Service", 6101},
-	{"Double-Take Management Service", 6102},
-	{"Double-Take Management Service", 6110},
-	{"Double-Take Management Service", 6111},
-	{"Double-Take Management Service", 6112},
-	{"Double-Take Management Service", 6120},
-	{"Double-Take Management Service", 6121},
-	{"Double-Take Management Service", 6122},
-	{"Double-Take Management Service", 6130},
-	{"Double-Take Management Service", 6131},
-	{"Double-Take Management Service", 6132},
-	{"Double-Take Management Service", 6140},
-	{"Double-Take Management Service", 6141},
-	{"Double-Take Management Service", 6142},
-	{"Double-Take Management Service", 6150},
-	{"Double-Take Management Service", 6210},
-	{"Double-Take Management Service", 6211},
-	{"Double-Take Management Service", 6212},
-	{"Double-Take Management Service", 6213},
-	{"Double-Take Management Service", 6214},
-	{"Double-Take Management Service", 6215},
-	{"Double-Take Management Service", 6220},
-	{"Double-Take Management Service", 6221},
-	{"Double-Take Management Service", 6222},
-	{"Double-Take Management Service", 6230},
-	{"Double-Take Management Service", 6231},
-	{"Double-Take Management Service", 6232},
-	{"Double-Take Management Service", 6240},
-	{"Double-Take Management Service", 6241},
-	{"Double-Take Management Service", 6242},
-	{"Double-Take Management Service", 6250},
-	{"Double-Take Management Service", 6300},
-	{"Double-Take Management Service", 6500},
-	{"Double-Take Management Service", 6700},
-	{"Double-Take Management Service", 7000},
-	{"Double-Take Management Service", 7001},
-	{"Double-Take Management Service", 7002},
-	{"Double-Take Management Service", 7003},
-	{"Double-Take Management Service", 7004},
-	{"RepDrv", 7106},
-	{"RepDrv", 7107},
-	{"RepDac", 8100},
-	{"RepDrv", 8192},
-	{"RepKap", 8192},
-	{"RepHsm", 8192},
-	{"RepDrv", 8193},
-	{"RepDrv", 8196},
-	{"RepDrv", 8198},
-	{"RepKap", 8198},
-	{"RepHsm", 8198},
-	{"RepDrv", 8200},
-	{"RepKap", 9000},
-	{"RepKap", 9100},
-	{"RepKap", 9101},
-	{"RepKap", 9102},
-	{"RepKap", 9103},
-	{"RepKap", 9104},
-	{"RepKap", 9105},
-	{"RepKap", 9106},
-	{"RepKap", 9107},
-	{"RepKap", 9108},
-	{"RepKap", 9109},
-	{"RepKap", 9110},
-	{"RepKap", 9111},
-	{"RepKap", 9112},
-	{"RepKap", 9113},
-	{"RepKap", 9114},
-	{"RepKap", 9115},
-	{"RepKap", 9116},
-	{"RepKap", 9117},
-	{"RepKap", 9118},
-	{"RepKap", 9119},
-	{"RepKap", 9120},
-	{"RepKap", 9121},
-	{"RepKap", 9122},
-	{"RepKap", 9123},
-	{"RepKap", 9124},
-	{"RepKap", 9125},
-	{"RepKap", 9126},
-	{"RepKap", 9127},
-	{"RepKap", 9128},
-	{"RepKap", 9129},
-	{"Double-Take", 10000},
-	{"Double-Take", 10001},
-	{"Double-Take", 10002},
-	{"Double-Take", 10003},
-	{"Double-Take", 10004},
-	{"Double-Take", 10005},
-	{"Double-Take", 10006},
-	{"Double-Take", 10007},
-	{"Double-Take", 10008},
-	{"Double-Take", 10009},
-	{"Double-Take", 10010},
-	{"Double-Take", 10011},
-	{"Double-Take", 10012},
-	{"RepKap", 10100},
-	{"RepKap", 10101},
-	{"RepKap", 10102},
-	{"RepDrv", 12288},
-	{"RepDrv", 16384},
-	{"RepDrv", 16385},
-	{"RepDrv", 16393},
-	{"RepDrv", 16395},
-	{"RepHsm", 16395},
-	{"RepDrv", 16396},
-	{"RepDrv", 16400},
+var eventKeys = map[EventID]EventKey{
+	"Double-Take/1":                       {"Double-Take", 1},
+	"Double-Take/2":                       {"Double-Take", 2},
+	"Double-Take/3":                       {"Double-Take", 3},
+	"Double-Take/4":                       {"Double-Take", 4},
+	"Double-Take/5":                       {"Double-Take", 5},
+	"Double-Take/6":                       {"Double-Take", 6},
+	"Double-Take/7":                       {"Double-Take", 7},
+	"Double-Take/8":                       {"Double-Take", 8},
+	"Double-Take/100":                     {"Double-Take", 100},
+	"Double-Take/101":                     {"Double-Take", 101},
+	"ExchFailover/200":                    {"ExchFailover", 200},
+	"ExchFailover/201":                    {"ExchFailover", 201},
+	"ExchFailover/202":                    {"ExchFailover", 202},
+	"ExchFailover/203":                    {"ExchFailover", 203},
+	"ExchFailover/204":                    {"ExchFailover", 204},
+	"ExchFailover/205":                    {"ExchFailover", 205},
+	"ExchFailover/210":                    {"ExchFailover", 210},
+	"ExchFailover/211":                    {"ExchFailover", 211},
+	"ExchFailover/212":                    {"ExchFailover", 212},
+	"ExchFailover/213":                    {"ExchFailover", 213},
+	"ExchFailover/214":                    {"ExchFailover", 214},
+	"ExchFailover/220":                    {"ExchFailover", 220},
+	"ExchFailover/221":                    {"ExchFailover", 221},
+	"ExchFailover/222":                    {"ExchFailover", 222},
+	"ExchFailover/223":                    {"ExchFailover", 223},
+	"ExchFailover/224":                    {"ExchFailover", 224},
+	"DTCounters/1000":                     {"DTCounters", 1000},
+	"DTCounters/1001":                     {"DTCounters", 1001},
+	"DTCounters/1002":                     {"DTCounters", 1002},
+	"DTCounters/1003":                     {"DTCounters", 1003},
+	"DTCounters/1004":                     {"DTCounters", 1004},
+	"DTCounters/1005":                     {"DTCounters", 1005},
+	"DTCounters/1006":                     {"DTCounters", 1006},
+	"Double-Take/4000":                    {"Double-Take", 4000},
+	"Double-Take/4001":                    {"Double-Take", 4001},
+	"Double-Take/4002":                    {"Double-Take", 4002},
+	"Double-Take/4003":                    {"Double-Take", 4003},
+	"Double-Take/4004":                    {"Double-Take", 4004},
+	"Double-Take/4005":                    {"Double-Take", 4005},
+	"Double-Take/4007":                    {"Double-Take", 4007},
+	"Double-Take/4008":                    {"Double-Take", 4008},
+	"Double-Take/4009":                    {"Double-Take", 4009},
+	"Double-Take/4010":                    {"Double-Take", 4010},
+	"Double-Take/4011":                    {"Double-Take", 4011},
+	"Double-Take/4014":                    {"Double-Take", 4014},
+	"Double-Take/4015":                    {"Double-Take", 4015},
+	"Double-Take/4016":                    {"Double-Take", 4016},
+	"Double-Take/4017":                    {"Double-Take", 4017},
+	"Double-Take/4018":                    {"Double-Take", 4018},
+	"Double-Take/4019":                    {"Double-Take", 4019},
+	"Double-Take/4020":                    {"Double-Take", 4020},
+	"Double-Take/4021":                    {"Double-Take", 4021},
+	"Double-Take/4022":                    {"Double-Take", 4022},
+	"Double-Take/4023":                    {"Double-Take", 4023},
+	"Double-Take/4024":                    {"Double-Take", 4024},
+	"Double-Take/4025":                    {"Double-Take", 4025},
+	"Double-Take/4026":                    {"Double-Take", 4026},
+	"Double-Take/4027":                    {"Double-Take", 4027},
+	"Double-Take/4028":                    {"Double-Take", 4028},
+	"Double-Take/4029":                    {"Double-Take", 4029},
+	"Double-Take/4030":                    {"Double-Take", 4030},
+	"Double-Take/4031":                    {"Double-Take", 4031},
+	"Double-Take/4032":                    {"Double-Take", 4032},
+	"Double-Take/4033":                    {"Double-Take", 4033},
+	"Double-Take/4034":                    {"Double-Take", 4034},
+	"Double-Take/4035":                    {"Double-Take", 4035},
+	"Double-Take/4036":                    {"Double-Take", 4036},
+	"Double-Take/4037":                    {"Double-Take", 4037},
+	"Double-Take/4038":                    {"Double-Take", 4038},
+	"Double-Take/4039":                    {"Double-Take", 4039},
+	"Double-Take/4040":                    {"Double-Take", 4040},
+	"Double-Take/4041":                    {"Double-Take", 4041},
+	"Double-Take/4042":                    {"Double-Take", 4042},
+	"Double-Take/4043":                    {"Double-Take", 4043},
+	"Double-Take/4044":                    {"Double-Take", 4044},
+	"Double-Take/4045":                    {"Double-Take", 4045},
+	"Double-Take/4046":                    {"Double-Take", 4046},
+	"Double-Take/4047":                    {"Double-Take", 4047},
+	"Double-Take/4048":                    {"Double-Take", 4048},
+	"Double-Take/4049":                    {"Double-Take", 4049},
+	"Double-Take/4050":                    {"Double-Take", 4050},
+	"Double-Take/4051":                    {"Double-Take", 4051},
+	"Double-Take/4052":                    {"Double-Take", 4052},
+	"Double-Take/4053":                    {"Double-Take", 4053},
+	"Double-Take/4054":                    {"Double-Take", 4054},
+	"Double-Take/4055":                    {"Double-Take", 4055},
+	"Double-Take/4056":                    {"Double-Take", 4056},
+	"Double-Take/4057":                    {"Double-Take", 4057},
+	"Double-Take/4058":                    {"Double-Take", 4058},
+	"Double-Take/4059":                    {"Double-Take", 4059},
+	"Double-Take/4060":                    {"Double-Take", 4060},
+	"Double-Take/4061":                    {"Double-Take", 4061},
+	"Double-Take/4062":                    {"Double-Take", 4062},
+	"Double-Take/4063":                    {"Double-Take", 4063},
+	"Double-Take/4064":                    {"Double-Take", 4064},
+	"Double-Take/4065":                    {"Double-Take", 4065},
+	"Double-Take/4066":                    {"Double-Take", 4066},
+	"Double-Take/4067":                    {"Double-Take", 4067},
+	"Double-Take/4068":                    {"Double-Take", 4068},
+	"Double-Take/4069":                    {"Double-Take", 4069},
+	"Double-Take/4070":                    {"Double-Take", 4070},
+	"Double-Take/4071":                    {"Double-Take", 4071},
+	"Double-Take/4072":                    {"Double-Take", 4072},
+	"Double-Take/4073":                    {"Double-Take", 4073},
+	"RepDrv/4096":                         {"RepDrv", 4096},
+	"RepDrv/4097":                         {"RepDrv", 4097},
+	"RepKap/4097":                         {"RepKap", 4097},
+	"RepHsm/4097":                         {"RepHsm", 4097},
+	"RepSis/4097":                         {"RepSis", 4097},
+	"RepKap/4098":                         {"RepKap", 4098},
+	"RepDrv/4098":                         {"RepDrv", 4098},
+	"RepDac/4098":                         {"RepDac", 4098},
+	"RepHsm/4098":                         {"RepHsm", 4098},
+	"RepDrv/4099":                         {"RepDrv", 4099},
+	"RepKap/4099":                         {"RepKap", 4099},
+	"RepDrv/4100":                         {"RepDrv", 4100},
+	"Double-Take/4110":                    {"Double-Take", 4110},
+	"Double-Take/4111":                    {"Double-Take", 4111},
+	"Double-Take/4112":                    {"Double-Take", 4112},
+	"Double-Take/4113":                    {"Double-Take", 4113},
+	"Double-Take/4120":                    {"Double-Take", 4120},
+	"Double-Take/4150":                    {"Double-Take", 4150},
+	"Double-Take/4155":                    {"Double-Take", 4155},
+	"Double-Take/4200":                    {"Double-Take", 4200},
+	"Double-Take/4201":                    {"Double-Take", 4201},
+	"Double-Take/4202":                    {"Double-Take", 4202},
+	"Double-Take/4203":                    {"Double-Take", 4203},
+	"Double-Take/4204":                    {"Double-Take", 4204},
+	"Double-Take/4205":                    {"Double-Take", 4205},
+	"Double-Take/4206":                    {"Double-Take", 4206},
+	"Double-Take/4207":                    {"Double-Take", 4207},
+	"Double-Take/4300":                    {"Double-Take", 4300},
+	"Double-Take/4301":                    {"Double-Take", 4301},
+	"Double-Take/4302":                    {"Double-Take", 4302},
+	"Double-Take/4303":                    {"Double-Take", 4303},
+	"Double-Take/4304":                    {"Double-Take", 4304},
+	"Double-Take/4305":                    {"Double-Take", 4305},
+	"Double-Take/4306":                    {"Double-Take", 4306},
+	"Double-Take/4307":                    {"Double-Take", 4307},
+	"Double-Take/4308":                    {"Double-Take", 4308},
+	"Double-Take/4400":                    {"Double-Take", 4400},
+	"Double-Take/4401":                    {"Double-Take", 4401},
+	"Double-Take/4402":                    {"Double-Take", 4402},
+	"Double-Take/4403":                    {"Double-Take", 4403},
+	"Double-Take/4404":                    {"Double-Take", 4404},
+	"Double-Take/4405":                    {"Double-Take", 4405},
+	"Double-Take/4406":                    {"Double-Take", 4406},
+	"Double-Take/4407":                    {"Double-Take", 4407},
+	"Double-Take/4408":                    {"Double-Take", 4408},
+	"Double-Take/4409":                    {"Double-Take", 4409},
+	"Double-Take/4410":                    {"Double-Take", 4410},
+	"Double-Take/4411":                    {"Double-Take", 4411},
+	"Double-Take/5105":                    {"Double-Take", 5105},
+	"Double-Take/5106":                    {"Double-Take", 5106},
+	"Double-Take/5107":                    {"Double-Take", 5107},
+	"Double-Take Management Service/6000": {"Double-Take Management Service", 6000},
+	"Double-Take Management Service/6001": {"Double-Take Management Service", 6001},
+	"Double-Take Management Service/6002": {"Double-Take Management Service", 6002},
+	"Double-Take Management Service/6003": {"Double-Take Management Service", 6003},
+	"Double-Take Management Service/6004": {"Double-Take Management Service", 6004},
+	"Double-Take Management Service/6005": {"Double-Take Management Service", 6005},
+	"Double-Take Management Service/6006": {"Double-Take Management Service", 6006},
+	"Double-Take Management Service/6007": {"Double-Take Management Service", 6007},
+	"Double-Take Management Service/6008": {"Double-Take Management Service", 6008},
+	"Double-Take Management Service/6009": {"Double-Take Management Service", 6009},
+	"Double-Take Management Service/6010": {"Double-Take Management Service", 6010},
+	"Double-Take Management Service/6011": {"Double-Take Management Service", 6011},
+	"Double-Take Management Service/6012": {"Double-Take Management Service", 6012},
+	"Double-Take Management Service/6050": {"Double-Take Management Service", 6050},
+	"Double-Take Management Service/6051": {"Double-Take Management Service", 6051},
+	"Double-Take Management Service/6052": {"Double-Take Management Service", 6052},
+	"Double-Take Management Service/6053": {"Double-Take Management Service", 6053},
+	"Double-Take Management Service/6054": {"Double-Take Management Service", 6054},
+	"Double-Take Management Service/6055": {"Double-Take Management Service", 6055},
+	"Double-Take Management Service/6056": {"Double-Take Management Service", 6056},
+	"Double-Take Management Service/6057": {"Double-Take Management Service", 6057},
+	"Double-Take Management Service/6058": {"Double-Take Management Service", 6058},
+	"Double-Take Management Service/6059": {"Double-Take Management Service", 6059},
+	"Double-Take Management Service/6100": {"Double-Take Management Service", 6100},
+	"Double-Take Management Service/6101": {"Double-Take Management Service", 6101},
+	"Double-Take Management Service/6102": {"Double-Take Management Service", 6102},
+	"Double-Take Management Service/6110": {"Double-Take Management Service", 6110},
+	"Double-Take Management Service/6111": {"Double-Take Management Service", 6111},
+	"Double-Take Management Service/6112": {"Double-Take Management Service", 6112},
+	"Double-Take Management Service/6120": {"Double-Take Management Service", 6120},
+	"Double-Take Management Service/6121": {"Double-Take Management Service", 6121},
+	"Double-Take Management Service/6122": {"Double-Take Management Service", 6122},
+	"Double-Take Management Service/6130": {"Double-Take Management Service", 6130},
+	"Double-Take Management Service/6131": {"Double-Take Management Service", 6131},
+	"Double-Take Management Service/6132": {"Double-Take Management Service", 6132},
+	"Double-Take Management Service/6140": {"Double-Take Management Service", 6140},
+	"Double-Take Management Service/6141": {"Double-Take Management Service", 6141},
+	"Double-Take Management Service/6142": {"Double-Take Management Service", 6142},
+	"Double-Take Management Service/6150": {"Double-Take Management Service", 6150},
+	"Double-Take Management Service/6210": {"Double-Take Management Service", 6210},
+	"Double-Take Management Service/6211": {"Double-Take Management Service", 6211},
+	"Double-Take Management Service/6212": {"Double-Take Management Service", 6212},
+	"Double-Take Management Service/6213": {"Double-Take Management Service", 6213},
+	"Double-Take Management Service/6214": {"Double-Take Management Service", 6214},
+	"Double-Take Management Service/6215": {"Double-Take Management Service", 6215},
+	"Double-Take Management Service/6220": {"Double-Take Management Service", 6220},
+	"Double-Take Management Service/6221": {"Double-Take Management Service", 6221},
+	"Double-Take Management Service/6222": {"Double-Take Management Service", 6222},
+	"Double-Take Management Service/6230": {"Double-Take Management Service", 6230},
+	"Double-Take Management Service/6231": {"Double-Take Management Service", 6231},
+	"Double-Take Management Service/6232": {"Double-Take Management Service", 6232},
+	"Double-Take Management Service/6240": {"Double-Take Management Service", 6240},
+	"Double-Take Management Service/6241": {"Double-Take Management Service", 6241},
+	"Double-Take Management Service/6242": {"Double-Take Management Service", 6242},
+	"Double-Take Management Service/6250": {"Double-Take Management Service", 6250},
+	"Double-Take Management Service/6300": {"Double-Take Management Service", 6300},
+	"Double-Take Management Service/6500": {"Double-Take Management Service", 6500},
+	"Double-Take Management Service/6700": {"Double-Take Management Service", 6700},
+	"Double-Take Management Service/7000": {"Double-Take Management Service", 7000},
+	"Double-Take Management Service/7001": {"Double-Take Management Service", 7001},
+	"Double-Take Management Service/7002": {"Double-Take Management Service", 7002},
+	"Double-Take Management Service/7003": {"Double-Take Management Service", 7003},
+	"Double-Take Management Service/7004": {"Double-Take Management Service", 7004},
+	"RepDrv/7106":                         {"RepDrv", 7106},
+	"RepDrv/7107":                         {"RepDrv", 7107},
+	"RepDac/8100":                         {"RepDac", 8100},
+	"RepDrv/8192":                         {"RepDrv", 8192},
+	"RepKap/8192":                         {"RepKap", 8192},
+	"RepHsm/8192":                         {"RepHsm", 8192},
+	"RepDrv/8193":                         {"RepDrv", 8193},
+	"RepDrv/8196":                         {"RepDrv", 8196},
+	"RepDrv/8198":                         {"RepDrv", 8198},
+	"RepKap/8198":                         {"RepKap", 8198},
+	"RepHsm/8198":                         {"RepHsm", 8198},
+	"RepDrv/8200":                         {"RepDrv", 8200},
+	"RepKap/9000":                         {"RepKap", 9000},
+	"RepKap/9100":                         {"RepKap", 9100},
+	"RepKap/9101":                         {"RepKap", 9101},
+	"RepKap/9102":                         {"RepKap", 9102},
+	"RepKap/9103":                         {"RepKap", 9103},
+	"RepKap/9104":                         {"RepKap", 9104},
+	"RepKap/9105":                         {"RepKap", 9105},
+	"RepKap/9106":                         {"RepKap", 9106},
+	"RepKap/9107":                         {"RepKap", 9107},
+	"RepKap/9108":                         {"RepKap", 9108},
+	"RepKap/9109":                         {"RepKap", 9109},
+	"RepKap/9110":                         {"RepKap", 9110},
+	"RepKap/9111":                         {"RepKap", 9111},
+	"RepKap/9112":                         {"RepKap", 9112},
+	"RepKap/9113":                         {"RepKap", 9113},
+	"RepKap/9114":                         {"RepKap", 9114},
+	"RepKap/9115":                         {"RepKap", 9115},
+	"RepKap/9116":                         {"RepKap", 9116},
+	"RepKap/9117":                         {"RepKap", 9117},
+	"RepKap/9118":                         {"RepKap", 9118},
+	"RepKap/9119":                         {"RepKap", 9119},
+	"RepKap/9120":                         {"RepKap", 9120},
+	"RepKap/9121":                         {"RepKap", 9121},
+	"RepKap/9122":                         {"RepKap", 9122},
+	"RepKap/9123":                         {"RepKap", 9123},
+	"RepKap/9124":                         {"RepKap", 9124},
+	"RepKap/9125":                         {"RepKap", 9125},
+	"RepKap/9126":                         {"RepKap", 9126},
+	"RepKap/9127":                         {"RepKap", 9127},
+	"RepKap/9128":                         {"RepKap", 9128},
+	"RepKap/9129":                         {"RepKap", 9129},
+	"Double-Take/10000":                   {"Double-Take", 10000},
+	"Double-Take/10001":                   {"Double-Take", 10001},
+	"Double-Take/10002":                   {"Double-Take", 10002},
+	"Double-Take/10003":                   {"Double-Take", 10003},
+	"Double-Take/10004":                   {"Double-Take", 10004},
+	"Double-Take/10005":                   {"Double-Take", 10005},
+	"Double-Take/10006":                   {"Double-Take", 10006},
+	"Double-Take/10007":                   {"Double-Take", 10007},
+	"Double-Take/10008":                   {"Double-Take", 10008},
+	"Double-Take/10009":                   {"Double-Take", 10009},
+	"Double-Take/10010":                   {"Double-Take", 10010},
+	"Double-Take/10011":                   {"Double-Take", 10011},
+	"Double-Take/10012":                   {"Double-Take", 10012},
+	"RepKap/10100":                        {"RepKap", 10100},
+	"RepKap/10101":                        {"RepKap", 10101},
+	"RepKap/10102":                        {"RepKap", 10102},
+	"RepDrv/12288":                        {"RepDrv", 12288},
+	"RepDrv/16384":                        {"RepDrv", 16384},
+	"RepDrv/16385":                        {"RepDrv", 16385},
+	"RepDrv/16393":                        {"RepDrv", 16393},
+	"RepDrv/16395":                        {"RepDrv", 16395},
+	"RepHsm/16395":                        {"RepHsm", 16395},
+	"RepDrv/16396":                        {"RepDrv", 16396},
+	"RepDrv/16400":                        {"RepDrv", 16400},
 }

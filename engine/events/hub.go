@@ -1,6 +1,7 @@
 package events
 
 import (
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,11 @@ type Event struct {
 	Args    []string      `json:"args,omitempty"`
 	Message string        `json:"message"`
 	Context
+}
+
+// CatalogID names the event as code does.
+func (e Event) CatalogID() catalog.EventID {
+	return catalog.EventID(e.Source + "/" + strconv.Itoa(e.ID))
 }
 
 // Context names the objects an event concerns; zero values mean "none".
@@ -55,15 +61,16 @@ func NewHub(cat *catalog.Catalog) *Hub {
 	return h
 }
 
-// Raise renders the catalog event (source, id) with args and delivers it.
-// An event missing from the catalog is still delivered (with its args as the
+// Raise renders the catalog event id with args and delivers it. An event
+// missing from the catalog is still delivered (with its args as the
 // message) and counted, so nothing is lost because of a catalog gap.
-func (h *Hub) Raise(source string, id int, ctx Context, args ...string) Event {
+func (h *Hub) Raise(id catalog.EventID, ctx Context, args ...string) Event {
+	k := id.Key()
 	ev := Event{
-		Seq: h.seq.Add(1), Time: time.Now(), Source: source, ID: id,
+		Seq: h.seq.Add(1), Time: time.Now(), Source: k.Source, ID: k.ID,
 		Args: args, Context: ctx,
 	}
-	if ce, ok := h.cat.Event(source, id); ok {
+	if ce, ok := h.cat.Event(k.Source, k.ID); ok {
 		ev.Log, ev.Level, ev.Message = ce.Log, ce.Level, ce.Render(args...)
 	} else {
 		h.unknown.Add(1)

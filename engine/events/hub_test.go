@@ -11,7 +11,7 @@ func TestRaiseRendersFromCatalog(t *testing.T) {
 	h := NewHub(catalog.Must())
 	sub := h.Subscribe(4, nil)
 	defer sub.Close()
-	h.Raise(SourceEngine, 4016, Context{ConnID: 3}, "tgt", "10.0.0.1", "set1", "3")
+	h.Raise(catalog.EventDoubleTake4016, Context{ConnID: 3}, "tgt", "10.0.0.1", "set1", "3")
 	ev := <-sub.C()
 	want := "Service has established a connection to tgt (10.0.0.1) for Replication Set set1, ID: 3"
 	if ev.Message != want || ev.Level != catalog.LevelInformation || ev.Log != "Application" || ev.ConnID != 3 {
@@ -22,7 +22,7 @@ func TestRaiseRendersFromCatalog(t *testing.T) {
 func TestUnknownEventStillDelivered(t *testing.T) {
 	h := NewHub(catalog.Must())
 	sub := h.Subscribe(1, nil)
-	h.Raise("NoSuchSource", 1, Context{}, "a", "b")
+	h.Raise("NoSuchSource/1", Context{}, "a", "b")
 	if ev := <-sub.C(); ev.Message != "a b" {
 		t.Fatalf("got %q", ev.Message)
 	}
@@ -42,7 +42,7 @@ func TestSlowSubscriberNeverBlocks(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		for i := 0; i < 100000; i++ {
-			h.Raise(SourceEngine, 4014, Context{})
+			h.Raise(catalog.EventDoubleTake4014, Context{})
 		}
 		close(done)
 	}()
@@ -66,13 +66,13 @@ func TestSlowSubscriberNeverBlocks(t *testing.T) {
 func TestFilterAndClose(t *testing.T) {
 	h := NewHub(catalog.Must())
 	sub := h.Subscribe(10, func(e Event) bool { return e.ID == 4015 })
-	h.Raise(SourceEngine, 4014, Context{})
-	h.Raise(SourceEngine, 4015, Context{})
+	h.Raise(catalog.EventDoubleTake4014, Context{})
+	h.Raise(catalog.EventDoubleTake4015, Context{})
 	if len(sub.C()) != 1 {
 		t.Fatalf("filter let through %d", len(sub.C()))
 	}
 	sub.Close()
-	h.Raise(SourceEngine, 4015, Context{})
+	h.Raise(catalog.EventDoubleTake4015, Context{})
 	if len(sub.C()) != 1 {
 		t.Fatal("closed subscription still receives")
 	}

@@ -16,9 +16,9 @@ import (
 
 // Script events (source Double-Take).
 const (
-	eventScriptStart = 5105
-	eventScriptDone  = 5106
-	eventScriptError = 5107
+	eventScriptStart = catalog.EventDoubleTake5105
+	eventScriptDone  = catalog.EventDoubleTake5106
+	eventScriptError = catalog.EventDoubleTake5107
 )
 
 // maxScriptOutput bounds the script output kept for the log.
@@ -74,7 +74,7 @@ func (m *Manager) Failover(ctx context.Context, set string, auto bool) error {
 	}
 	ectx := events.Context{Job: set, RepSet: set, Peer: st.Spec.Source}
 	id := strconv.Itoa(st.ID)
-	m.hub.Raise(events.SourceManagement, eventFailoverStart, ectx, set, id, mode, st.Spec.Source)
+	m.hub.Raise(eventFailoverStart, ectx, set, id, mode, st.Spec.Source)
 	err = m.runScript(ctx, st.Spec, "pre-failover", st.Spec.Pre, ectx)
 	if err == nil {
 		err = m.host.RequireRestore(set)
@@ -84,9 +84,9 @@ func (m *Manager) Failover(ctx context.Context, set string, auto bool) error {
 		err = m.runScript(ctx, st.Spec, "post-failover", st.Spec.Post, ectx)
 	}
 	if err != nil {
-		m.hub.Raise(events.SourceManagement, eventFailoverError, ectx, set, id, mode, st.Spec.Source, err.Error())
+		m.hub.Raise(eventFailoverError, ectx, set, id, mode, st.Spec.Source, err.Error())
 	} else {
-		m.hub.Raise(events.SourceManagement, eventFailoverDone, ectx, set, id, mode, st.Spec.Source)
+		m.hub.Raise(eventFailoverDone, ectx, set, id, mode, st.Spec.Source)
 	}
 	m.end(set, func(mon *monitor) {
 		if failedOver {
@@ -105,12 +105,12 @@ func (m *Manager) Undo(_ context.Context, set string) error {
 	}
 	ectx := events.Context{Job: set, RepSet: set, Peer: st.Spec.Source}
 	id := strconv.Itoa(st.ID)
-	m.hub.Raise(events.SourceManagement, eventUndoStart, ectx, set, id, st.Spec.Source)
+	m.hub.Raise(eventUndoStart, ectx, set, id, st.Spec.Source)
 	err = m.host.ClearRestore(set)
 	if err != nil {
-		m.hub.Raise(events.SourceManagement, eventUndoError, ectx, set, id, st.Spec.Source, err.Error())
+		m.hub.Raise(eventUndoError, ectx, set, id, st.Spec.Source, err.Error())
 	} else {
-		m.hub.Raise(events.SourceManagement, eventUndoDone, ectx, set, id, st.Spec.Source)
+		m.hub.Raise(eventUndoDone, ectx, set, id, st.Spec.Source)
 	}
 	m.end(set, func(mon *monitor) {
 		if err == nil {
@@ -134,16 +134,16 @@ func (m *Manager) Reverse(ctx context.Context, set string) error {
 	ectx := events.Context{Job: set, RepSet: set, Peer: st.Spec.Source}
 	id := strconv.Itoa(st.ID)
 	name := ReverseJobName(set)
-	m.hub.Raise(events.SourceManagement, eventReverseStart, ectx, set, id, st.Spec.Source)
+	m.hub.Raise(eventReverseStart, ectx, set, id, st.Spec.Source)
 	if st.Spec.CopyPath == "" || st.Spec.OrigPath == "" {
 		err = catalog.Err(catalog.CodeInvalidParameter, "the monitor of %s names no copy path or source path to reverse", set)
 	} else {
 		err = m.host.Reverse(ctx, name, st.Spec.CopyPath, st.Spec.Source, st.Spec.OrigPath)
 	}
 	if err != nil {
-		m.hub.Raise(events.SourceManagement, eventReverseError, ectx, set, id, st.Spec.Source, err.Error())
+		m.hub.Raise(eventReverseError, ectx, set, id, st.Spec.Source, err.Error())
 	} else {
-		m.hub.Raise(events.SourceManagement, eventReverseDone, ectx, set, id, st.Spec.Source)
+		m.hub.Raise(eventReverseDone, ectx, set, id, st.Spec.Source)
 	}
 	m.end(set, func(mon *monitor) {
 		if err == nil {
@@ -161,7 +161,7 @@ func (m *Manager) runScript(ctx context.Context, spec Spec, step string, argv []
 	if len(argv) == 0 {
 		return nil
 	}
-	m.hub.Raise(events.SourceEngine, eventScriptStart, ectx, argv[0])
+	m.hub.Raise(eventScriptStart, ectx, argv[0])
 	sctx, cancel := context.WithTimeout(ctx, time.Duration(spec.Timeout))
 	defer cancel()
 	cmd := exec.CommandContext(sctx, argv[0], argv[1:]...)
@@ -174,7 +174,7 @@ func (m *Manager) runScript(ctx context.Context, spec Spec, step string, argv []
 	var exitErr *exec.ExitError
 	switch {
 	case err == nil:
-		m.hub.Raise(events.SourceEngine, eventScriptDone, ectx, argv[0])
+		m.hub.Raise(eventScriptDone, ectx, argv[0])
 		return nil
 	case sctx.Err() == context.DeadlineExceeded:
 		err = catalog.Err(CodeScriptTimeout, "%s script %s ran longer than %s", step, argv[0], spec.Timeout)
@@ -183,7 +183,7 @@ func (m *Manager) runScript(ctx context.Context, spec Spec, step string, argv []
 	default:
 		err = catalog.Wrap(CodeScriptStart, err, "%s script %s", step, argv[0])
 	}
-	m.hub.Raise(events.SourceEngine, eventScriptError, ectx, argv[0])
+	m.hub.Raise(eventScriptError, ectx, argv[0])
 	return err
 }
 

@@ -39,17 +39,17 @@ const (
 
 // Events (Double-Take Management Service unless noted).
 const (
-	eventConditionMet   = 6010
-	eventNotResponding  = 6011
-	eventFailoverStart  = 6110
-	eventFailoverDone   = 6111
-	eventFailoverError  = 6112
-	eventUndoStart      = 6120
-	eventUndoDone       = 6121
-	eventUndoError      = 6122
-	eventReverseStart   = 6130
-	eventReverseDone    = 6131
-	eventReverseError   = 6132
+	eventConditionMet   = catalog.EventDoubleTakeManagementService6010
+	eventNotResponding  = catalog.EventDoubleTakeManagementService6011
+	eventFailoverStart  = catalog.EventDoubleTakeManagementService6110
+	eventFailoverDone   = catalog.EventDoubleTakeManagementService6111
+	eventFailoverError  = catalog.EventDoubleTakeManagementService6112
+	eventUndoStart      = catalog.EventDoubleTakeManagementService6120
+	eventUndoDone       = catalog.EventDoubleTakeManagementService6121
+	eventUndoError      = catalog.EventDoubleTakeManagementService6122
+	eventReverseStart   = catalog.EventDoubleTakeManagementService6130
+	eventReverseDone    = catalog.EventDoubleTakeManagementService6131
+	eventReverseError   = catalog.EventDoubleTakeManagementService6132
 	jobTypeFilesFolders = "files and folders"
 )
 
@@ -288,8 +288,8 @@ func (m *Manager) record(set string, replied bool) bool {
 	mon.State, mon.ConditionMet = StateConditionMet, time.Now()
 	host, _, _ := net.SplitHostPort(mon.Spec.Source)
 	ctx := m.eventContext(mon)
-	m.hub.Raise(events.SourceManagement, eventNotResponding, ctx, host, set, strconv.Itoa(mon.ID))
-	m.hub.Raise(events.SourceManagement, eventConditionMet, ctx, jobTypeFilesFolders, set, strconv.Itoa(mon.ID))
+	m.hub.Raise(eventNotResponding, ctx, host, set, strconv.Itoa(mon.ID))
+	m.hub.Raise(eventConditionMet, ctx, jobTypeFilesFolders, set, strconv.Itoa(mon.ID))
 	return true
 }
 

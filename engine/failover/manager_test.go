@@ -70,12 +70,12 @@ func newHarness(t *testing.T) harness {
 }
 
 // ids drains the events raised so far.
-func (h harness) ids() []int {
-	var out []int
+func (h harness) ids() []catalog.EventID {
+	var out []catalog.EventID
 	for {
 		select {
 		case ev := <-h.sub.C():
-			out = append(out, ev.ID)
+			out = append(out, ev.CatalogID())
 		default:
 			return out
 		}
@@ -131,7 +131,7 @@ func TestAutoFailoverAndUndo(t *testing.T) {
 	if !h.host.restore["s"] {
 		t.Error("the copy was not made live")
 	}
-	want := []int{eventNotResponding, eventConditionMet, eventFailoverStart, eventFailoverDone}
+	want := []catalog.EventID{eventNotResponding, eventConditionMet, eventFailoverStart, eventFailoverDone}
 	if got := h.ids(); !slices.Equal(got, want) {
 		t.Errorf("events %v, want %v", got, want)
 	}
@@ -148,7 +148,7 @@ func TestAutoFailoverAndUndo(t *testing.T) {
 	if h.host.restore["s"] || h.m.Statuses()[0].State != StateMonitoring {
 		t.Errorf("undo left restore %v state %s", h.host.restore, h.m.Statuses()[0].State)
 	}
-	if got := h.ids(); !slices.Equal(got[:2], []int{eventUndoStart, eventUndoDone}) {
+	if got := h.ids(); !slices.Equal(got[:2], []catalog.EventID{eventUndoStart, eventUndoDone}) {
 		t.Errorf("undo events %v", got)
 	}
 }
@@ -198,7 +198,7 @@ func TestScriptFailures(t *testing.T) {
 	if err == nil || h.host.restore["s"] || h.m.Statuses()[0].State != StateMonitoring {
 		t.Fatalf("failed script: err %v restore %v", err, h.host.restore)
 	}
-	if got := h.ids(); !slices.Equal(got, []int{eventFailoverStart, eventScriptStart, eventScriptError, eventFailoverError}) {
+	if got := h.ids(); !slices.Equal(got, []catalog.EventID{eventFailoverStart, eventScriptStart, eventScriptError, eventFailoverError}) {
 		t.Errorf("events %v", got)
 	}
 	spec = base

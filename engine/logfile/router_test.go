@@ -25,10 +25,10 @@ func TestRouterSendsEventsToTheirLogs(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); r.Serve(ctx, sub) }()
 
-	hub.Raise(events.SourceEngine, 4000, events.Context{})
-	hub.Raise(events.SourceEngine, 4016, events.Context{Job: "job1", ConnID: 1}, "beta", "10.0.0.2:6320", "job1", "1")
-	hub.Raise(events.SourceEngine, 4016, events.Context{Job: "unknown"}, "x")
-	hub.Raise(events.SourceManagement, 6001, events.Context{Job: "job1"}, "a management warning")
+	hub.Raise(catalog.EventDoubleTake4000, events.Context{})
+	hub.Raise(catalog.EventDoubleTake4016, events.Context{Job: "job1", ConnID: 1}, "beta", "10.0.0.2:6320", "job1", "1")
+	hub.Raise(catalog.EventDoubleTake4016, events.Context{Job: "unknown"}, "x")
+	hub.Raise(catalog.EventDoubleTakeManagementService6001, events.Context{Job: "job1"}, "a management warning")
 	// Wait for the last event to be written, then stop.
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {

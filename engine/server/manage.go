@@ -106,7 +106,7 @@ func (s *Server) CreateJob(_ context.Context, spec mgmt.JobSpec) error {
 		delete(s.jobs, spec.Name)
 		return err
 	}
-	s.jobEvent(6003, j)
+	s.jobEvent(catalog.EventDoubleTakeManagementService6003, j)
 	return nil
 }
 
@@ -115,9 +115,9 @@ func (s *Server) CreateJob(_ context.Context, spec mgmt.JobSpec) error {
 const jobType = "Files and Folders"
 
 // jobEvent raises a management service event about a job.
-func (s *Server) jobEvent(id int, j *job) {
+func (s *Server) jobEvent(id catalog.EventID, j *job) {
 	ctx := events.Context{Job: j.Spec.Name, RepSet: j.Spec.Name, Peer: j.Spec.Target}
-	s.hub.Raise(events.SourceManagement, id, ctx, jobType, j.Spec.Name, j.ID)
+	s.hub.Raise(id, ctx, jobType, j.Spec.Name, j.ID)
 }
 
 // StartJob starts a job's connection with a difference mirror.
@@ -143,7 +143,7 @@ func (s *Server) StartJob(_ context.Context, name string) error {
 		return err
 	}
 	s.startLocked(j, source.MirrorDiffMode)
-	s.jobEvent(6004, j)
+	s.jobEvent(catalog.EventDoubleTakeManagementService6004, j)
 	return nil
 }
 
@@ -202,7 +202,7 @@ func (s *Server) StopJob(_ context.Context, name string) error {
 		return err
 	}
 	s.stop(j)
-	s.jobEvent(6005, j)
+	s.jobEvent(catalog.EventDoubleTakeManagementService6005, j)
 	return nil
 }
 
@@ -245,7 +245,7 @@ func (s *Server) DeleteJob(_ context.Context, name string) error {
 	if err := source.RemoveQueue(s.set, j.ID); err != nil {
 		s.log.Warn("disk queue not removed", "job", name, "err", err)
 	}
-	s.jobEvent(6006, j)
+	s.jobEvent(catalog.EventDoubleTakeManagementService6006, j)
 	return nil
 }
 

@@ -20,8 +20,8 @@ func timeout(s int64) *int64 { return &s }
 // reference's events.
 func TestTaskCommandsRunInStreamOrder(t *testing.T) {
 	p := startJob(t, map[string]string{"EnableTaskCmdProcessing": "1"}, nil)
-	src := watchEvents(t, p.Src, task.EventSubmitted)
-	tgt := watchEvents(t, p.Tgt, task.EventRunning, task.EventCompleted, task.EventTimeout)
+	src := watchEvents(t, p.Src, task.EventSubmitted.ID())
+	tgt := watchEvents(t, p.Tgt, task.EventRunning.ID(), task.EventCompleted.ID(), task.EventTimeout.ID())
 	out := filepath.Join(t.TempDir(), "seen")
 	ctx := context.Background()
 
@@ -34,13 +34,13 @@ func TestTaskCommandsRunInStreamOrder(t *testing.T) {
 	if rec.Name != "copy" || rec.Timeout != 30 {
 		t.Fatalf("receipt %+v", rec)
 	}
-	if e := src.next(task.EventSubmitted); e.Args[0] != "copy" || e.Args[1] != "source" || e.Args[2] != "alice" {
+	if e := src.next(task.EventSubmitted.ID()); e.Args[0] != "copy" || e.Args[1] != "source" || e.Args[2] != "alice" {
 		t.Fatalf("4200 inserts %q", e.Args)
 	}
-	if e := tgt.next(task.EventRunning); !strings.Contains(e.Args[1], "fresh.txt") {
+	if e := tgt.next(task.EventRunning.ID()); !strings.Contains(e.Args[1], "fresh.txt") {
 		t.Fatalf("4202 inserts %q", e.Args)
 	}
-	if e := tgt.next(task.EventCompleted); e.Args[1] != "0" {
+	if e := tgt.next(task.EventCompleted.ID()); e.Args[1] != "0" {
 		t.Fatalf("4203 inserts %q", e.Args)
 	}
 	waitFor(t, "conTasksSucceeded", func() bool { return counter(t, p, "conTasksSucceeded") == 1 })
@@ -52,13 +52,13 @@ func TestTaskCommandsRunInStreamOrder(t *testing.T) {
 	if _, err := p.Src.SubmitTask(ctx, "j", mgmt.TaskSpec{Argv: []string{"/bin/sh", "-c", "exit 3"}}); err != nil {
 		t.Fatal(err)
 	}
-	if e := tgt.next(task.EventCompleted); e.Args[1] != "3" {
+	if e := tgt.next(task.EventCompleted.ID()); e.Args[1] != "3" {
 		t.Fatalf("4203 inserts %q", e.Args)
 	}
 	if _, err := p.Src.SubmitTask(ctx, "j", mgmt.TaskSpec{Timeout: timeout(1), Argv: []string{"/bin/sleep", "3"}}); err != nil {
 		t.Fatal(err)
 	}
-	if e := tgt.next(task.EventTimeout); e.Args[0] != "1" {
+	if e := tgt.next(task.EventTimeout.ID()); e.Args[0] != "1" {
 		t.Fatalf("4205 inserts %q", e.Args)
 	}
 	waitFor(t, "conTasksFailed", func() bool { return counter(t, p, "conTasksFailed") == 2 })
@@ -89,17 +89,17 @@ func TestTaskCommandsDisabled(t *testing.T) {
 	})
 	t.Run("target", func(t *testing.T) {
 		p := servertestPair(t, map[string]string{"EnableTaskCmdProcessing": "1"}, map[string]string{"EnableTaskCmdProcessing": "0"})
-		tgt := watchEvents(t, p.Tgt, task.EventDisabled, task.EventRunning)
+		tgt := watchEvents(t, p.Tgt, task.EventDisabled.ID(), task.EventRunning.ID())
 		marker := filepath.Join(t.TempDir(), "ran")
 		if _, err := p.Src.SubmitTask(context.Background(), "j", mgmt.TaskSpec{Argv: []string{"/usr/bin/touch", marker}}); err != nil {
 			t.Fatal(err)
 		}
-		if e := tgt.next(task.EventDisabled); !strings.Contains(e.Args[0], marker) {
+		if e := tgt.next(task.EventDisabled.ID()); !strings.Contains(e.Args[0], marker) {
 			t.Fatalf("4207 inserts %q", e.Args)
 		}
 		waitFor(t, "conTasksIgnored", func() bool { return counter(t, p, "conTasksIgnored") == 1 })
 		waitFor(t, "target TasksIgnored", func() bool { return targetCounter(p, "TasksIgnored") == 1 })
-		if exists(marker) || tgt.count(task.EventRunning) != 0 {
+		if exists(marker) || tgt.count(task.EventRunning.ID()) != 0 {
 			t.Fatal("a disabled target ran the task")
 		}
 	})
@@ -108,7 +108,7 @@ func TestTaskCommandsDisabled(t *testing.T) {
 // A task still queued when its job stops is discarded with 4201.
 func TestTaskDiscardedWhenTheJobStops(t *testing.T) {
 	p := startJob(t, map[string]string{"EnableTaskCmdProcessing": "1"}, nil)
-	src := watchEvents(t, p.Src, task.EventDiscarded)
+	src := watchEvents(t, p.Src, task.EventDiscarded.ID())
 	ctx := context.Background()
 	if err := p.Tgt.PauseTarget(ctx); err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func TestTaskDiscardedWhenTheJobStops(t *testing.T) {
 	if err := p.Src.StopJob(ctx, "j"); err != nil {
 		t.Fatal(err)
 	}
-	if e := src.next(task.EventDiscarded); e.Args[0] != "late" {
+	if e := src.next(task.EventDiscarded.ID()); e.Args[0] != "late" {
 		t.Fatalf("4201 inserts %q", e.Args)
 	}
 	_ = p.Tgt.ResumeTarget(ctx)

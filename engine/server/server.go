@@ -196,8 +196,8 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	close(s.ready)
-	s.hub.Raise(events.SourceEngine, 4000, events.Context{})
-	s.hub.Raise(events.SourceEngine, 4002, events.Context{})
+	s.hub.Raise(catalog.EventDoubleTake4000, events.Context{})
+	s.hub.Raise(catalog.EventDoubleTake4002, events.Context{})
 
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -226,8 +226,8 @@ func (s *Server) Serve(ctx context.Context) error {
 		<-d
 	}
 	wg.Wait()
-	s.hub.Raise(events.SourceEngine, 4003, events.Context{})
-	s.hub.Raise(events.SourceEngine, 4005, events.Context{})
+	s.hub.Raise(catalog.EventDoubleTake4003, events.Context{})
+	s.hub.Raise(catalog.EventDoubleTake4005, events.Context{})
 	if terr != nil && !errors.Is(terr, net.ErrClosed) {
 		return terr
 	}

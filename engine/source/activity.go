@@ -12,15 +12,15 @@ import (
 // of mirror, verification, orphan removal and restore runs at a time, and
 // the Mirror Status shows which.
 type activityKind struct {
-	name                             string // for errors and logs
-	word                             string // Mirror Status while it runs
-	start, pause, resume, stop, done int    // its events
+	name                             string          // for errors and logs
+	word                             string          // Mirror Status while it runs
+	start, pause, resume, stop, done catalog.EventID // its events
 }
 
 var (
-	actVerify  = &activityKind{"verification", MirrorVerifying, 4058, 4059, 4060, 4061, 4062}
-	actOrphans = &activityKind{"orphan removal", MirrorRemovingOrphans, 4048, 4049, 4050, 4051, 4052}
-	actRestore = &activityKind{"restore", MirrorRestoring, 4053, 4054, 4055, 4056, 4057}
+	actVerify  = &activityKind{"verification", MirrorVerifying, catalog.EventDoubleTake4058, catalog.EventDoubleTake4059, catalog.EventDoubleTake4060, catalog.EventDoubleTake4061, catalog.EventDoubleTake4062}
+	actOrphans = &activityKind{"orphan removal", MirrorRemovingOrphans, catalog.EventDoubleTake4048, catalog.EventDoubleTake4049, catalog.EventDoubleTake4050, catalog.EventDoubleTake4051, catalog.EventDoubleTake4052}
+	actRestore = &activityKind{"restore", MirrorRestoring, catalog.EventDoubleTake4053, catalog.EventDoubleTake4054, catalog.EventDoubleTake4055, catalog.EventDoubleTake4056, catalog.EventDoubleTake4057}
 )
 
 // Activity names of the management API.

@@ -169,8 +169,8 @@ func (c *Connection) ctxArgs() []string {
 	return []string{host, c.cfg.Target, c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID)}
 }
 
-func (c *Connection) raise(id int, args ...string) {
-	c.cfg.Hub.Raise(events.SourceEngine, id, events.Context{ConnID: c.cfg.ID, Job: c.cfg.Job,
+func (c *Connection) raise(id catalog.EventID, args ...string) {
+	c.cfg.Hub.Raise(id, events.Context{ConnID: c.cfg.ID, Job: c.cfg.Job,
 		RepSet: c.cfg.Set.Name(), Peer: c.cfg.Target}, args...)
 }
 
@@ -203,7 +203,7 @@ func (c *Connection) Run(ctx context.Context) error {
 			reconnecting = true
 		}
 		if reconnecting {
-			c.raise(4009, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
+			c.raise(catalog.EventDoubleTake4009, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
 		}
 		sess, err := c.connect(ctx, reconnecting)
 		if err != nil {
@@ -216,7 +216,7 @@ func (c *Connection) Run(ctx context.Context) error {
 				s.LastError = err.Error()
 			})
 			if reconnecting {
-				c.raise(4011, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
+				c.raise(catalog.EventDoubleTake4011, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
 			}
 			c.cfg.Log.Warn("connect failed", "connection", c.cfg.ID, "target", c.cfg.Target, "err", err)
 			if reconnecting && c.cfg.Settings.Int(catalog.SettingAutoRetransmit) == 0 {
@@ -229,12 +229,12 @@ func (c *Connection) Run(ctx context.Context) error {
 		}
 		if reconnecting {
 			c.cnt.autoRe.Add(1)
-			c.raise(4010, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
+			c.raise(catalog.EventDoubleTake4010, c.cfg.Set.Name(), c.ctxArgs()[0], c.cfg.Target)
 			if mode := remirrorMode(c.cfg.Settings.Int(catalog.SettingAutoRemirror)); mode != "" && c.mir.need.Load().(string) == "" {
 				c.mir.need.Store(mode)
 			}
 		} else {
-			c.raise(4016, c.ctxArgs()...)
+			c.raise(catalog.EventDoubleTake4016, c.ctxArgs()...)
 		}
 		c.serve(ctx, sess)
 		if ctx.Err() != nil {
@@ -243,8 +243,8 @@ func (c *Connection) Run(ctx context.Context) error {
 		// The session failed: auto-disconnect, keep capturing, reconnect.
 		reason := disconnectReason(sess.Err())
 		c.cnt.autoDis.Add(1)
-		c.raise(4007, append(c.ctxArgs(), reason)...)
-		c.raise(4008, c.ctxArgs()...)
+		c.raise(catalog.EventDoubleTake4007, append(c.ctxArgs(), reason)...)
+		c.raise(catalog.EventDoubleTake4008, c.ctxArgs()...)
 		c.st.update(func(s *Status) {
 			s.ConState = ConError
 			s.TransmitMode = TransmitError
@@ -260,8 +260,8 @@ func (c *Connection) Run(ctx context.Context) error {
 			break
 		}
 	}
-	c.raise(4025, c.ctxArgs()...)
-	c.raise(4017, c.ctxArgs()...)
+	c.raise(catalog.EventDoubleTake4025, c.ctxArgs()...)
+	c.raise(catalog.EventDoubleTake4017, c.ctxArgs()...)
 	c.st.update(func(s *Status) {
 		s.ConState = ConNone
 		s.TransmitMode = TransmitStopped

@@ -157,7 +157,7 @@ func poolFor(kernel *stats.Set[catalog.Kernel], st Settings, hub *events.Hub) *q
 		SpillPercent: st.Int(catalog.SettingMemoryQueueToDiskThreshold),
 		AlertPercent: st.Int(catalog.SettingQueueSizeAlertThreshold),
 		OnAlert: func(pct int64) {
-			hub.Raise(events.SourceEngine, 4072, events.Context{}, strconv.FormatInt(pct, 10)+"%")
+			hub.Raise(catalog.EventDoubleTake4072, events.Context{}, strconv.FormatInt(pct, 10)+"%")
 		},
 	})
 	pools.m[key] = p

@@ -3,12 +3,13 @@ package source
 import (
 	"fmt"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
 // eventRestoreRequired: "%1, however, mirroring and replication have been
 // disabled as a restore is required due to a previous failover."
-const eventRestoreRequired = 4018
+const eventRestoreRequired = catalog.EventDoubleTake4018
 
 // jobState takes the target's standing facts about the job. While the
 // target's copy is Restore Required the target discards mirror and

@@ -207,7 +207,7 @@ func (c *Connection) PauseMirror() error {
 	m.paused = true
 	m.mu.Unlock()
 	c.st.update(func(s *Status) { s.MirrorStatus = MirrorPausedWord })
-	c.raise(4020, c.ctxArgs()...)
+	c.raise(catalog.EventDoubleTake4020, c.ctxArgs()...)
 	return nil
 }
 
@@ -224,7 +224,7 @@ func (c *Connection) ResumeMirror() error {
 	m.resume = make(chan struct{})
 	m.mu.Unlock()
 	c.st.update(func(s *Status) { s.MirrorStatus = MirrorInProgress })
-	c.raise(4021, c.ctxArgs()...)
+	c.raise(catalog.EventDoubleTake4021, c.ctxArgs()...)
 	return nil
 }
 
@@ -253,7 +253,7 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 	}
 	c.mir.ctl.endWith(ctx, s.done)
 	m := &mirror{c: c, mode: mode, s: s}
-	c.raise(4019, c.ctxArgs()...)
+	c.raise(catalog.EventDoubleTake4019, c.ctxArgs()...)
 	c.cnt.mirOps.Store(0) // the reference: a remirror resets these
 	c.cnt.mirBytes.Store(0)
 	c.setDataState(DataMirroring)
@@ -288,7 +288,7 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 		}
 		c.setDataState(DataMirrorRequired)
 		c.st.update(func(st *Status) { st.MirrorStatus = MirrorStopped })
-		c.raise(4022, c.cfg.Target, c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID), cause)
+		c.raise(catalog.EventDoubleTake4022, c.cfg.Target, c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID), cause)
 		return
 	}
 	c.cnt.mirrorRemain.Store(0)
@@ -299,7 +299,7 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 	})
 	c.setDataState(DataOK)
 	host := c.ctxArgs()[0]
-	c.raise(4023, host, "("+c.cfg.Target+")", c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID),
+	c.raise(catalog.EventDoubleTake4023, host, "("+c.cfg.Target+")", c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID),
 		fmt.Sprintf("%d bytes in %s", m.done, time.Since(start).Round(time.Millisecond)))
 	c.afterMirror(mode)
 }

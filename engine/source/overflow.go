@@ -65,7 +65,7 @@ func (c *Connection) onOverflow(why queue.Overflow) {
 	}
 	if why.Memory() {
 		c.st.update(func(s *Status) { s.ReplicationStatus = ReplOutOfMemory })
-		c.cfg.Hub.Raise("RepDrv", 8196, events.Context{ConnID: c.cfg.ID, Job: c.cfg.Job,
+		c.cfg.Hub.Raise(catalog.EventRepDrv8196, events.Context{ConnID: c.cfg.ID, Job: c.cfg.Job,
 			RepSet: c.cfg.Set.Name(), Peer: c.cfg.Target})
 	}
 	select {
@@ -87,8 +87,8 @@ func (c *Connection) recoverOverflow(raise bool) bool {
 	}
 	if raise {
 		c.cnt.autoDis.Add(1)
-		c.raise(4007, append(c.ctxArgs(), why.String())...)
-		c.raise(4008, c.ctxArgs()...)
+		c.raise(catalog.EventDoubleTake4007, append(c.ctxArgs(), why.String())...)
+		c.raise(catalog.EventDoubleTake4008, c.ctxArgs()...)
 	}
 	n := c.q.Reset()
 	c.dq.why.Store(0)

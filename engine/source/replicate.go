@@ -49,7 +49,7 @@ const capturePoll = time.Second
 // watches again and a difference mirror sends what changed meanwhile.
 func (r *replicator) run(ctx context.Context) {
 	c := r.c
-	c.raise(4024, c.ctxArgs()...)
+	c.raise(catalog.EventDoubleTake4024, c.ctxArgs()...)
 	for {
 		err := r.serveCapture(ctx)
 		if ctx.Err() != nil {
@@ -67,7 +67,7 @@ func (r *replicator) run(ctx context.Context) {
 		})
 		c.cfg.Log.Info("source path is back: replicating again after a difference mirror", "connection", c.cfg.ID,
 			"path", c.cfg.Set.Root())
-		c.raise(4024, c.ctxArgs()...)
+		c.raise(catalog.EventDoubleTake4024, c.ctxArgs()...)
 		c.RequestMirror(MirrorDiffMode)
 	}
 }
@@ -141,8 +141,8 @@ func (r *replicator) captureFailed(err error) {
 		s.LastError = why
 	})
 	c.setDataState(DataMirrorRequired)
-	c.raise(4070, strconv.Itoa(c.cfg.ID))
-	c.raise(4025, c.ctxArgs()...)
+	c.raise(catalog.EventDoubleTake4070, strconv.Itoa(c.cfg.ID))
+	c.raise(catalog.EventDoubleTake4025, c.ctxArgs()...)
 }
 
 // restartCapture waits until the source path can be watched again and

@@ -12,10 +12,10 @@ import (
 
 // Events of schedules.
 const (
-	eventBandwidthChanged = 4063 // Bandwidth limit to %1 (%2) has changed to %3.
-	eventBandwidthPeriod  = 4064 // Bandwidth limit to %1 (%2) is now in the "%3" period at %4.
-	eventTransmitStarted  = 4014 // Service has started network transmission.
-	eventTransmitStopped  = 4015 // Service has stopped network transmission.
+	eventBandwidthChanged = catalog.EventDoubleTake4063 // Bandwidth limit to %1 (%2) has changed to %3.
+	eventBandwidthPeriod  = catalog.EventDoubleTake4064 // Bandwidth limit to %1 (%2) is now in the "%3" period at %4.
+	eventTransmitStarted  = catalog.EventDoubleTake4014 // Service has started network transmission.
+	eventTransmitStopped  = catalog.EventDoubleTake4015 // Service has stopped network transmission.
 )
 
 // schedState is the schedule in effect and what it decides now.

@@ -90,7 +90,7 @@ func (c *Connection) Pause() error {
 			s.TransmitMode = TransmitPaused
 		}
 	})
-	c.raise(4015)
+	c.raise(catalog.EventDoubleTake4015)
 	return nil
 }
 
@@ -106,6 +106,6 @@ func (c *Connection) Resume() error {
 			s.TransmitMode = TransmitActive
 		}
 	})
-	c.raise(4014)
+	c.raise(catalog.EventDoubleTake4014)
 	return nil
 }

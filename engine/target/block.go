@@ -6,18 +6,17 @@ import (
 	"sync"
 
 	"github.com/dtrep/dtrep/engine/catalog"
-	"github.com/dtrep/dtrep/engine/events"
 )
 
 // Events of target path blocking.
 const (
-	eventBlockUnavailable = 4301 // Unable to block target paths, the driver is unavailable.
-	eventBlocked          = 4302 // Target Path %1 has been successfully blocked
-	eventBlockFailed      = 4303 // Blocking of target path: %1 failed. Error Code: %2
-	eventUnblocked        = 4304 // Target Path %1 has been successfully unblocked
-	eventUnblockFailed    = 4305 // Unblocking of target path: %1 failed. Error Code: %2
-	eventAlreadyBlocked   = 4306 // Target paths for source %1 (%2) Connection id: %3 are already blocked
-	eventAlreadyUnblocked = 4307 // Target paths for source %1 (%2) Connection id: %3 are already unblocked
+	eventBlockUnavailable = catalog.EventDoubleTake4301 // Unable to block target paths, the driver is unavailable.
+	eventBlocked          = catalog.EventDoubleTake4302 // Target Path %1 has been successfully blocked
+	eventBlockFailed      = catalog.EventDoubleTake4303 // Blocking of target path: %1 failed. Error Code: %2
+	eventUnblocked        = catalog.EventDoubleTake4304 // Target Path %1 has been successfully unblocked
+	eventUnblockFailed    = catalog.EventDoubleTake4305 // Unblocking of target path: %1 failed. Error Code: %2
+	eventAlreadyBlocked   = catalog.EventDoubleTake4306 // Target paths for source %1 (%2) Connection id: %3 are already blocked
+	eventAlreadyUnblocked = catalog.EventDoubleTake4307 // Target paths for source %1 (%2) Connection id: %3 are already unblocked
 )
 
 // errNotBlocked is what unblockPath returns when the path is not mounted
@@ -84,7 +83,7 @@ func (s *session) acquireBlock() bool {
 		return false
 	}
 	path := s.hello.TargetPath
-	raise := func(id int, args ...string) { m.cfg.Hub.Raise(events.SourceEngine, id, s.ctx(), args...) }
+	raise := func(id catalog.EventID, args ...string) { m.cfg.Hub.Raise(id, s.ctx(), args...) }
 	m.blk.mu.Lock()
 	st := m.blk.state(path)
 	st.refs++
@@ -130,14 +129,14 @@ func (s *session) releaseBlock() {
 	}
 	m.blk.mu.Unlock()
 	if errors.Is(err, errNotBlocked) {
-		m.cfg.Hub.Raise(events.SourceEngine, eventAlreadyUnblocked, s.ctx(), s.hello.ServerName,
+		m.cfg.Hub.Raise(eventAlreadyUnblocked, s.ctx(), s.hello.ServerName,
 			s.c.RemoteAddr().String(), s.connID())
 		return
 	}
 	if err != nil {
-		m.cfg.Hub.Raise(events.SourceEngine, eventUnblockFailed, s.ctx(), path, strconv.Itoa(errnoOf(err)))
+		m.cfg.Hub.Raise(eventUnblockFailed, s.ctx(), path, strconv.Itoa(errnoOf(err)))
 		m.cfg.Log.Warn("target path not unblocked", "path", path, "err", err)
 		return
 	}
-	m.cfg.Hub.Raise(events.SourceEngine, eventUnblocked, s.ctx(), path)
+	m.cfg.Hub.Raise(eventUnblocked, s.ctx(), path)
 }

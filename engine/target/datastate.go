@@ -1,7 +1,6 @@
 package target
 
 import (
-	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/status"
 )
 
@@ -21,6 +20,6 @@ func (s *session) setDataState(word, why string) {
 	if old == word {
 		return
 	}
-	s.m.cfg.Hub.Raise(events.SourceEngine, eventDataState, s.ctx(), s.connID(), s.hello.ServerName,
+	s.m.cfg.Hub.Raise(eventDataState, s.ctx(), s.connID(), s.hello.ServerName,
 		s.c.RemoteAddr().String(), why)
 }

@@ -92,7 +92,7 @@ func (m *Module) refused(addr net.Addr, err error) {
 		m.failed.Add(1)
 	}
 	if errors.Is(err, wire.ErrBadChecksum) {
-		m.cfg.Hub.Raise(events.SourceEngine, 4071, events.Context{Peer: addr.String()})
+		m.cfg.Hub.Raise(catalog.EventDoubleTake4071, events.Context{Peer: addr.String()})
 	}
 	if !m.gate.logs.Allow() {
 		m.gate.suppressed.Add(1)

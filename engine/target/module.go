@@ -92,8 +92,8 @@ func New(cfg Config) *Module {
 // Serve accepts sources on ln until ctx ends.
 func (m *Module) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { <-ctx.Done(); ln.Close() }()
-	m.cfg.Hub.Raise(events.SourceEngine, 4001, events.Context{})
-	defer m.cfg.Hub.Raise(events.SourceEngine, 4004, events.Context{})
+	m.cfg.Hub.Raise(catalog.EventDoubleTake4001, events.Context{})
+	defer m.cfg.Hub.Raise(catalog.EventDoubleTake4004, events.Context{})
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
@@ -127,7 +127,7 @@ func (m *Module) Pause() error {
 	if m.paused.Swap(true) {
 		return catalog.Err(catalog.CodeTargetPaused, "the target is already paused")
 	}
-	m.cfg.Hub.Raise(events.SourceEngine, 4026, events.Context{})
+	m.cfg.Hub.Raise(catalog.EventDoubleTake4026, events.Context{})
 	return nil
 }
 
@@ -140,7 +140,7 @@ func (m *Module) Resume() error {
 	close(m.resume)
 	m.resume = make(chan struct{})
 	m.mu.Unlock()
-	m.cfg.Hub.Raise(events.SourceEngine, 4027, events.Context{})
+	m.cfg.Hub.Raise(catalog.EventDoubleTake4027, events.Context{})
 	return nil
 }
 

@@ -17,7 +17,7 @@ import (
 
 // eventOrphansDir: "The option MoveOrphansDir has been updated because it
 // was missing or empty."
-const eventOrphansDir = 4069
+const eventOrphansDir = catalog.EventDoubleTake4069
 
 // orphan removes (or moves) an orphan the source found: a path under the
 // target path that the source does not have. The orphan settings are the
@@ -111,7 +111,7 @@ func (m *Module) orphansDir() string {
 		return d
 	}
 	if !m.orphansDirSet.Swap(true) {
-		m.cfg.Hub.Raise(events.SourceEngine, eventOrphansDir, events.Context{})
+		m.cfg.Hub.Raise(eventOrphansDir, events.Context{})
 		m.cfg.Log.Info("MoveOrphansDir is empty: orphans are moved under the data path",
 			"dir", filepath.Join(m.cfg.DataPath, "orphans"))
 	}

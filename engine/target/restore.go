@@ -13,14 +13,13 @@ import (
 	"sync/atomic"
 
 	"github.com/dtrep/dtrep/engine/catalog"
-	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/wire"
 	"github.com/dtrep/dtrep/internal/atomicfile"
 )
 
 // eventDataState: "Target data state for connection %1 from %2 (%3) has
 // changed because %4."
-const eventDataState = 4065
+const eventDataState = catalog.EventDoubleTake4065
 
 // DataRestoreRequired is the target data state of a copy that must be
 // restored to its source.
@@ -141,7 +140,7 @@ func (m *Module) notifyJobState(set, why string) {
 	}
 	m.mu.Unlock()
 	for _, s := range live {
-		m.cfg.Hub.Raise(events.SourceEngine, eventDataState, s.ctx(), s.connID(), s.hello.ServerName,
+		m.cfg.Hub.Raise(eventDataState, s.ctx(), s.connID(), s.hello.ServerName,
 			s.c.RemoteAddr().String(), why)
 		if err := s.sendJobState(); err != nil {
 			m.cfg.Log.Warn("job state not sent", "connection", s.hello.ConnectionID, "err", err)

@@ -136,7 +136,7 @@ func (m *Module) handle(parent context.Context, nc net.Conn, admitted func()) {
 	}
 	if err := s.run(ctx, timeout); err != nil && ctx.Err() == nil {
 		if errors.Is(err, wire.ErrBadChecksum) {
-			m.cfg.Hub.Raise(events.SourceEngine, 4071, s.ctx())
+			m.cfg.Hub.Raise(catalog.EventDoubleTake4071, s.ctx())
 		}
 		m.cfg.Log.Info("source connection ended", "connection", hello.ConnectionID, "source", nc.RemoteAddr(), "err", err)
 	}
@@ -186,8 +186,8 @@ func (s *session) open(h wire.Hello) error {
 		Retries: s.peer.Counter(catalog.StatRetries), OpsDropped: s.peer.Counter(catalog.StatOpsDropped),
 		TasksSucceeded: s.peer.Counter(catalog.StatTasksSucceeded), TasksFailed: s.peer.Counter(catalog.StatTasksFailed),
 		TasksIgnored: s.peer.Counter(catalog.StatTasksIgnored)}
-	opts.OnEvent = func(id int, args ...string) {
-		s.m.cfg.Hub.Raise(events.SourceEngine, id, s.ctx(), args...)
+	opts.OnEvent = func(id catalog.EventID, args ...string) {
+		s.m.cfg.Hub.Raise(id, s.ctx(), args...)
 	}
 	a, err := apply.New(h.TargetPath, opts)
 	if err != nil {

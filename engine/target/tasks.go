@@ -7,7 +7,6 @@ import (
 
 	"github.com/dtrep/dtrep/engine/apply"
 	"github.com/dtrep/dtrep/engine/catalog"
-	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/task"
 	"github.com/dtrep/dtrep/engine/wire"
 )
@@ -17,7 +16,7 @@ import (
 // outcome for the TaskResult sent to the source.
 func (s *session) runTask(ctx context.Context, data []byte) error {
 	s.task = wire.TaskResult{Outcome: wire.TaskFailed, ExitCode: -1}
-	raise := func(id int, args ...string) { s.m.cfg.Hub.Raise(events.SourceEngine, id, s.ctx(), args...) }
+	raise := func(id catalog.EventID, args ...string) { s.m.cfg.Hub.Raise(id, s.ctx(), args...) }
 	cmd, err := task.Decode(data)
 	if err != nil {
 		raise(task.EventError, "(undecodable task: "+err.Error()+")")

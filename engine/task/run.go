@@ -8,18 +8,20 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 // Events Run raises (source "Double-Take").
 const (
-	EventSubmitted = 4200 // In band task %1 submitted from %2 by %3 at %4
-	EventDiscarded = 4201 // In band task %1 discarded (submitted from %2 by %3 at %4)
-	EventRunning   = 4202 // Running %1 in band script: %2 (task %3 submitted from %4 by %5 at %6)
-	EventCompleted = 4203 // Completed run of in band script: %1 (exit code %2)
-	EventError     = 4204 // Error running in band script: %1
-	EventTimeout   = 4205 // Timeout (%1 seconds) running in band script: %2
-	EventNoTimeout = 4206 // Run timeout disabled for in band script: %1
-	EventDisabled  = 4207 // In band scripts disabled by server - no attempt will be made to run %1
+	EventSubmitted = catalog.EventDoubleTake4200 // In band task %1 submitted from %2 by %3 at %4
+	EventDiscarded = catalog.EventDoubleTake4201 // In band task %1 discarded (submitted from %2 by %3 at %4)
+	EventRunning   = catalog.EventDoubleTake4202 // Running %1 in band script: %2 (task %3 submitted from %4 by %5 at %6)
+	EventCompleted = catalog.EventDoubleTake4203 // Completed run of in band script: %1 (exit code %2)
+	EventError     = catalog.EventDoubleTake4204 // Error running in band script: %1
+	EventTimeout   = catalog.EventDoubleTake4205 // Timeout (%1 seconds) running in band script: %2
+	EventNoTimeout = catalog.EventDoubleTake4206 // Run timeout disabled for in band script: %1
+	EventDisabled  = catalog.EventDoubleTake4207 // In band scripts disabled by server - no attempt will be made to run %1
 )
 
 // TimeLayout is how events show a task's submission time.
@@ -34,7 +36,7 @@ func (c *Command) SubmittedArgs() []string {
 type Options struct {
 	Dir   string   // working directory: the target path
 	Env   []string // added to the service's environment
-	Event func(id int, args ...string)
+	Event func(id catalog.EventID, args ...string)
 	Log   *slog.Logger
 }
 
@@ -52,7 +54,7 @@ type Result struct {
 func Run(ctx context.Context, c Command, o Options) Result {
 	event := o.Event
 	if event == nil {
-		event = func(int, ...string) {}
+		event = func(catalog.EventID, ...string) {}
 	}
 	log := o.Log
 	if log == nil {

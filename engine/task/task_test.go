@@ -8,20 +8,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/catalog"
 )
 
 type recorded struct {
-	id   int
+	id   catalog.EventID
 	args []string
 }
 
-func recorder() (*[]recorded, func(int, ...string)) {
+func recorder() (*[]recorded, func(catalog.EventID, ...string)) {
 	var evs []recorded
-	return &evs, func(id int, args ...string) { evs = append(evs, recorded{id, args}) }
+	return &evs, func(id catalog.EventID, args ...string) { evs = append(evs, recorded{id, args}) }
 }
 
-func ids(evs []recorded) []int {
-	out := make([]int, len(evs))
+func ids(evs []recorded) []catalog.EventID {
+	out := make([]catalog.EventID, len(evs))
 	for i, e := range evs {
 		out[i] = e.id
 	}
@@ -115,7 +117,7 @@ func TestRunCompletes(t *testing.T) {
 	if !r.OK || r.ExitCode != 0 {
 		t.Fatalf("result %+v", r)
 	}
-	if got := ids(*evs); !reflect.DeepEqual(got, []int{EventRunning, EventCompleted}) {
+	if got := ids(*evs); !reflect.DeepEqual(got, []catalog.EventID{EventRunning, EventCompleted}) {
 		t.Fatalf("events %v", got)
 	}
 	if got := (*evs)[0].args; len(got) != 6 || got[0] != "synchronous" || got[3] != "src" || got[4] != "alice" {
@@ -148,7 +150,7 @@ func TestRunCannotStart(t *testing.T) {
 	if r.OK || r.ExitCode != -1 {
 		t.Fatalf("result %+v", r)
 	}
-	if got := ids(*evs); !reflect.DeepEqual(got, []int{EventRunning, EventError}) {
+	if got := ids(*evs); !reflect.DeepEqual(got, []catalog.EventID{EventRunning, EventError}) {
 		t.Fatalf("events %v", got)
 	}
 }
@@ -160,7 +162,7 @@ func TestRunTimeoutLeavesItRunning(t *testing.T) {
 	if r.OK {
 		t.Fatalf("result %+v", r)
 	}
-	if got := ids(*evs); !reflect.DeepEqual(got, []int{EventRunning, EventTimeout}) {
+	if got := ids(*evs); !reflect.DeepEqual(got, []catalog.EventID{EventRunning, EventTimeout}) {
 		t.Fatalf("events %v", got)
 	}
 	if (*evs)[1].args[0] != "1" {
@@ -186,7 +188,7 @@ func TestRunWithoutWaiting(t *testing.T) {
 	if !r.OK {
 		t.Fatalf("result %+v", r)
 	}
-	if got := ids(*evs); !reflect.DeepEqual(got, []int{EventRunning, EventNoTimeout}) {
+	if got := ids(*evs); !reflect.DeepEqual(got, []catalog.EventID{EventRunning, EventNoTimeout}) {
 		t.Fatalf("events %v", got)
 	}
 	if (*evs)[0].args[0] != "asynchronous" {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 )
 
@@ -35,7 +36,7 @@ func BenchmarkDeliveryToVictoriaLogs(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := range b.N {
-		eng.hub.Raise(events.SourceEngine, 4016, conn, "10.0.0.2", "10.0.0.2:6320", "bench-set", strconv.Itoa(i))
+		eng.hub.Raise(catalog.EventDoubleTake4016, conn, "10.0.0.2", "10.0.0.2:6320", "bench-set", strconv.Itoa(i))
 		// Stay within the hub's subscription buffer: the benchmark
 		// measures delivery, not what a burst larger than it loses.
 		if i%1024 == 1023 {

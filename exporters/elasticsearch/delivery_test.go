@@ -83,7 +83,7 @@ func (r *running) raise(n, from int) time.Duration {
 	var held time.Duration
 	for i := from; i < from+n; i++ {
 		start := time.Now()
-		r.eng.hub.Raise(events.SourceEngine, 4016, events.Context{ConnID: 1, Job: "j"},
+		r.eng.hub.Raise(catalog.EventDoubleTake4016, events.Context{ConnID: 1, Job: "j"},
 			"t", "t:1", "set", "n"+strconv.Itoa(i))
 		held += time.Since(start)
 		for len(r.exp.sub.C()) > subscriptionSize/2 {

@@ -24,9 +24,9 @@ func TestDigestThroughSTARTTLSWithAuth(t *testing.T) {
 	r := runNotifier(t, cfg)
 
 	conn := events.Context{ConnID: 3, Job: "payroll", RepSet: "payroll-set", Peer: "10.0.0.2:6320"}
-	r.raise(4011, conn) // Error
-	r.raise(4007, conn) // Warning
-	r.raise(4019, conn) // Information: not selected
+	r.raise(catalog.EventDoubleTake4011, conn) // Error
+	r.raise(catalog.EventDoubleTake4007, conn) // Warning
+	r.raise(catalog.EventDoubleTake4019, conn) // Information: not selected
 	got := srv.Next(t, 10*time.Second)
 	if !got.TLS || got.Auth != "dtrep" {
 		t.Errorf("tls %v auth %q, want STARTTLS and AUTH as dtrep", got.TLS, got.Auth)
@@ -95,7 +95,7 @@ func TestSingleEventSubject(t *testing.T) {
 	cfg := testConfig(srv.Port)
 	cfg.Digest = 0
 	r := runNotifier(t, cfg)
-	ev := r.raise(4007, events.Context{})
+	ev := r.raise(catalog.EventDoubleTake4007, events.Context{})
 	m, _ := srv.Next(t, 10*time.Second).Parse(t)
 	want := fmt.Sprintf("[dtrep] %s 4007 on src: %s", ev.Level, firstLine(ev.Message))
 	if g := m.Header.Get("Subject"); g != want {
@@ -113,7 +113,7 @@ func TestBurstIsDigested(t *testing.T) {
 	r := runNotifier(t, cfg)
 	const burst = 500
 	for range burst {
-		r.raise(4007, events.Context{})
+		r.raise(catalog.EventDoubleTake4007, events.Context{})
 	}
 	wantMsgs := (burst + maxEventsPerMessage - 1) / maxEventsPerMessage
 	total := 0
@@ -133,7 +133,7 @@ func TestBurstIsDigested(t *testing.T) {
 	small.Digest, small.BufferSize = time.Second, 50
 	r2 := runNotifier(t, small)
 	for range 120 {
-		r2.raise(4007, events.Context{})
+		r2.raise(catalog.EventDoubleTake4007, events.Context{})
 	}
 	_, body := srv.Next(t, 20*time.Second).Parse(t)
 	if n := strings.Count(body, "Event 4007 ("); n != 50 || !strings.Contains(body, "70 more events were selected but dropped") {
@@ -207,7 +207,7 @@ func TestFailures(t *testing.T) {
 				tc.tune(&cfg)
 			}
 			r := runNotifier(t, cfg)
-			r.raise(4007, events.Context{})
+			r.raise(catalog.EventDoubleTake4007, events.Context{})
 			if tc.sent > 0 {
 				srv.Next(t, 20*time.Second)
 				r.waitCounter(t, CounterMessagesSent, tc.sent, 5*time.Second)
@@ -233,7 +233,7 @@ func TestRecipientRefused(t *testing.T) {
 	cfg := testConfig(srv.Port)
 	cfg.Digest = 0
 	r := runNotifier(t, cfg)
-	r.raise(4007, events.Context{})
+	r.raise(catalog.EventDoubleTake4007, events.Context{})
 	if got := srv.Next(t, 10*time.Second); strings.Join(got.RcptTos, ",") != "ops@example.com" {
 		t.Errorf("delivered to %v", got.RcptTos)
 	}
@@ -256,11 +256,11 @@ func TestStalledServerNeverBlocksTheEngine(t *testing.T) {
 	cfg := testConfig(srv.Port)
 	cfg.Digest, cfg.Timeout, cfg.BufferSize = 0, 30*time.Second, 100000
 	r := runNotifier(t, cfg)
-	r.raise(4007, events.Context{})
+	r.raise(catalog.EventDoubleTake4007, events.Context{})
 	r.waitCounter(t, CounterAttempts, 1, 10*time.Second)
 	const n = 20000
 	for range n {
-		r.raise(4007, events.Context{})
+		r.raise(catalog.EventDoubleTake4007, events.Context{})
 	}
 	c := r.n.Counters()
 	if c[CounterAttempts] != 1 || c[CounterAttemptsFailed] != 0 {

@@ -48,8 +48,8 @@ func runNotifier(t *testing.T, cfg Config) running {
 }
 
 // raise raises the catalog event id with placeholder arguments.
-func (r running) raise(id int, ctx events.Context) events.Event {
-	return r.eng.Hub.Raise(events.SourceEngine, id, ctx, "10.0.0.2", "10.0.0.2:6320", "payroll-set", "3", "cause")
+func (r running) raise(id catalog.EventID, ctx events.Context) events.Event {
+	return r.eng.Hub.Raise(id, ctx, "10.0.0.2", "10.0.0.2:6320", "payroll-set", "3", "cause")
 }
 
 // waitCounter waits until counter reaches want.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 )
 
@@ -26,10 +27,10 @@ func TestEventsCounted(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); e.Run(ctx) }()
 	defer func() { cancel(); <-done }()
-	eng.hub.Raise(events.SourceEngine, 4110, events.Context{}, "/data/f", "forever")
-	eng.hub.Raise(events.SourceEngine, 4110, events.Context{}, "/data/g", "forever")
-	eng.hub.Raise(events.SourceEngine, 4000, events.Context{})
-	eng.hub.Raise("Nobody", 1, events.Context{})
+	eng.hub.Raise(catalog.EventDoubleTake4110, events.Context{}, "/data/f", "forever")
+	eng.hub.Raise(catalog.EventDoubleTake4110, events.Context{}, "/data/g", "forever")
+	eng.hub.Raise(catalog.EventDoubleTake4000, events.Context{})
+	eng.hub.Raise("Nobody/1", events.Context{})
 
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -61,7 +62,7 @@ func TestEventDropsReported(t *testing.T) {
 	eng := newFakeEngine(t)
 	e := newTestExporter(t, eng, Options{EventBuffer: 1})
 	for range 5 {
-		eng.hub.Raise(events.SourceEngine, 4000, events.Context{})
+		eng.hub.Raise(catalog.EventDoubleTake4000, events.Context{})
 	}
 	mfs := gather(t, e)
 	if v := mustSample(t, mfs, "dtrep_exporter_events_dropped_total", nil); v != 4 {
@@ -77,7 +78,7 @@ func TestCloseUnsubscribes(t *testing.T) {
 	eng := newFakeEngine(t)
 	e := newTestExporter(t, eng, Options{})
 	e.Close()
-	eng.hub.Raise(events.SourceEngine, 4000, events.Context{})
+	eng.hub.Raise(catalog.EventDoubleTake4000, events.Context{})
 	if st := eng.hub.Stats(); st.Delivered != 0 || st.Dropped != 0 {
 		t.Errorf("after Close: %+v", st)
 	}

@@ -4,6 +4,7 @@ package elasticsearch
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"net"
@@ -23,6 +24,22 @@ import (
 // store behind an Elasticsearch bulk endpoint, read back with LogsQL.
 type victoriaLogs struct {
 	base string // http://127.0.0.1:PORT
+	pid  int
+}
+
+// cpuTime is the CPU time (user and system) VictoriaLogs used so far.
+func (vl *victoriaLogs) cpuTime(t testing.TB) time.Duration {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(vl.pid) + "/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fields after the command's closing parenthesis: utime and stime
+	// are the 12th and 13th, in clock ticks (USER_HZ, 100 on Linux).
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 // vlBinary finds .bin/victoria-logs at the module root (scripts/deps builds
@@ -86,7 +103,7 @@ func startVictoriaLogs(t testing.TB) *victoriaLogs {
 		}
 		logf.Close()
 	})
-	vl := &victoriaLogs{base: "http://" + addr}
+	vl := &victoriaLogs{base: "http://" + addr, pid: cmd.Process.Pid}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		res, err := http.Get(vl.base + "/health")

@@ -1,6 +1,7 @@
 package agentx
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -52,10 +53,14 @@ func (c *conn) fail(err error) {
 // here, in order: the handler answers from precomputed values, so nothing
 // waits behind it for long.
 func (c *conn) readLoop() {
+	// Buffered: a PDU's header and payload usually arrive in one segment,
+	// and reading them with one system call instead of two matters when
+	// snmpd asks one GetNext per varbind of a walk.
+	rd := bufio.NewReaderSize(c.nc, 64<<10)
 	hdr := make([]byte, headerSize)
 	var payload []byte
 	for {
-		if _, err := io.ReadFull(c.nc, hdr); err != nil {
+		if _, err := io.ReadFull(rd, hdr); err != nil {
 			c.fail(fmt.Errorf("reading header: %w", err))
 			return
 		}
@@ -68,7 +73,7 @@ func (c *conn) readLoop() {
 			payload = make([]byte, h.PayloadLength)
 		}
 		payload = payload[:h.PayloadLength]
-		if _, err := io.ReadFull(c.nc, payload); err != nil {
+		if _, err := io.ReadFull(rd, payload); err != nil {
 			c.fail(fmt.Errorf("reading %s payload: %w", h.Type, err))
 			return
 		}

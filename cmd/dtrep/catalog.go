@@ -97,7 +97,8 @@ func orNone(s string) string {
 	return s
 }
 
-func init() {
+// catalogCommand builds `dtrep catalog` and its subcommands.
+func catalogCommand() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:       "catalog events|errors|counters|traps|settings",
@@ -117,7 +118,7 @@ func init() {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json or csv")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 func printCatalogPart(w io.Writer, part catalogPart, cat *catalog.Catalog, format string) error {

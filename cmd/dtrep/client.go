@@ -9,6 +9,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Where the management commands find the server.
@@ -27,8 +28,8 @@ var (
 	caFlag     string
 )
 
-func init() {
-	pf := rootCmd.PersistentFlags()
+// addClientFlags adds the flags that say which server a command manages.
+func addClientFlags(pf *pflag.FlagSet) {
 	pf.StringVar(&socketFlag, "socket", "",
 		"management socket (default $"+socketEnv+", "+systemSocket+" as root, else $XDG_RUNTIME_DIR/dtrep/dtrep.sock)")
 	pf.StringVar(&serverFlag, "server", "",

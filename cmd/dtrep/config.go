@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/spf13/pflag"
 )
 
 // configPath is the --config flag. Empty means settings.DefaultPath():
@@ -9,8 +10,9 @@ import (
 // $XDG_CONFIG_HOME/dtrep/dtrep.yaml.
 var configPath string
 
-func init() {
-	rootCmd.PersistentFlags().StringVar(&configPath, "config", "",
+// addConfigFlag adds --config, the settings file a command reads.
+func addConfigFlag(pf *pflag.FlagSet) {
+	pf.StringVar(&configPath, "config", "",
 		"settings file (default $"+settings.ConfigEnv+", "+settings.SystemConfigPath+
 			" as root, else $XDG_CONFIG_HOME/dtrep/dtrep.yaml)")
 }

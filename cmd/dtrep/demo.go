@@ -19,7 +19,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() {
+// demoCommand builds `dtrep demo` and its subcommands.
+func demoCommand() *cobra.Command {
 	var dir string
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -35,7 +36,7 @@ func init() {
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "working directory (default: a new temporary directory)")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 func runDemo(ctx context.Context, dir string, out interface{ Write([]byte) (int, error) }) error {

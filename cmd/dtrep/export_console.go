@@ -16,8 +16,6 @@ import (
 	"github.com/dtrep/dtrep/engine/settings"
 )
 
-func init() { exporterStarters = append(exporterStarters, startConsole) }
-
 // Files of the console in DataPath: the token generated for a loopback
 // console without ConsoleAdminToken, and the watched servers (with their
 // tokens), both readable by the server's user only.

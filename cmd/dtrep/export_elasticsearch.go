@@ -10,11 +10,6 @@ import (
 	"github.com/dtrep/dtrep/exporters/elasticsearch"
 )
 
-func init() {
-	exporterStarters = append(exporterStarters, startElasticsearch)
-	packInstallers["elasticsearch"] = installElasticsearchPack
-}
-
 // startElasticsearch runs the Elasticsearch exporter when
 // ElasticsearchAddresses names a cluster.
 func startElasticsearch(srv *server.Server, st settings.Reader) (func(context.Context) error, error) {

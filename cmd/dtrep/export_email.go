@@ -15,11 +15,6 @@ import (
 	"github.com/dtrep/dtrep/exporters/email"
 )
 
-func init() {
-	exporterStarters = append(exporterStarters, startEmail)
-	rootCmd.AddCommand(emailCommand())
-}
-
 // startEmail runs e-mail notification when EmailServer names a server.
 func startEmail(srv *server.Server, st settings.Reader) (func(context.Context) error, error) {
 	cfg, err := email.ConfigFromSettings(st, srv.ServerName())

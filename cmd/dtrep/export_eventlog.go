@@ -13,11 +13,6 @@ import (
 	"github.com/dtrep/dtrep/eventlog"
 )
 
-func init() {
-	exporterStarters = append(exporterStarters, startEventlog)
-	rootCmd.AddCommand(eventlogCommand())
-}
-
 // startEventlog runs the event log writers the settings turn on (the
 // Windows Event Log, journald, syslog), their counters on /metrics.
 func startEventlog(srv *server.Server, st settings.Reader) (func(context.Context) error, error) {

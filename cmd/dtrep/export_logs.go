@@ -17,14 +17,6 @@ import (
 // (dtlog<N>.dtl), master.log and the job logs, fed by the event hub and by
 // the server's own log lines, and statistics logging (statistic.sts).
 
-func init() {
-	// The server keeps the logger it is built with, and it is built before
-	// any starter runs: the default logger must already be the one that can
-	// reach the engine logs registered later.
-	slog.SetDefault(slog.New(serverLogs))
-	exporterStarters = append(exporterStarters, startLogs)
-}
-
 // serverLogs sends every record to stderr and to each running engine log.
 var serverLogs = &logFanout{stderr: slog.NewTextHandler(os.Stderr, nil)}
 

@@ -41,6 +41,7 @@ func fileHas(path, s string) bool {
 // `dtrep logs`.
 func TestServeWritesAndServesItsLogs(t *testing.T) {
 	logDir := t.TempDir()
+	serverLog := slog.New(serverLogs) // what main makes the default logger
 	over := map[string]string{"LogDir": logDir, "StatsLoggingOn": "1", "StatsWriteInterval": "0"}
 	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
 	if err != nil {
@@ -50,7 +51,7 @@ func TestServeWritesAndServesItsLogs(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	t.Cleanup(func() { cancel(); <-done })
-	p := servertest.StartPair(t, servertest.Config{Source: over, SourceLog: slog.Default(),
+	p := servertest.StartPair(t, servertest.Config{Source: over, SourceLog: serverLog,
 		Prepare: func(src, _ *server.Server) {
 			run, err := startLogs(src, st)
 			if err != nil || run == nil {
@@ -64,7 +65,7 @@ func TestServeWritesAndServesItsLogs(t *testing.T) {
 		}})
 	engineLog := filepath.Join(logDir, "dtlog1.dtl")
 	eventually(t, "service started (4000) in the engine log", func() bool { return fileHas(engineLog, "\t4000\t") })
-	slog.Warn("probe line from the server's logger")
+	serverLog.Warn("probe line from the server's logger")
 	eventually(t, "the server's own line in the engine log", func() bool {
 		return fileHas(engineLog, "\t1\t0\tprobe line from the server's logger")
 	})

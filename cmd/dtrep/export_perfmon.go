@@ -11,8 +11,6 @@ import (
 	"github.com/dtrep/dtrep/exporters/perfmon"
 )
 
-func init() { exporterStarters = append(exporterStarters, startPerfmon) }
-
 // startPerfmon publishes the server's statistics to Performance Monitor
 // where it exists (Windows). A provider that cannot start is logged and the
 // server runs on: counters must never be why replication does not start.

@@ -14,11 +14,6 @@ import (
 	prom "github.com/prometheus/client_golang/prometheus"
 )
 
-func init() {
-	exporterStarters = append(exporterStarters, startPrometheus)
-	settings.RegisterCheck("PrometheusAddress", checkPrometheusAddress)
-}
-
 // checkPrometheusAddress is the rule serve applies to PrometheusAddress,
 // registered so that `option set` and a settings file refuse what serve
 // would.

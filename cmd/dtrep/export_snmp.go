@@ -13,9 +13,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() {
-	exporterStarters = append(exporterStarters, startSNMP)
-
+// snmpCommand builds `dtrep snmp`.
+func snmpCommand() *cobra.Command {
 	// dtrep snmp mib: the MIB under the configured SNMPEnterpriseOID, for
 	// the managers of a server whose enterprise OID is not the default.
 	snmpCmd := &cobra.Command{Use: "snmp", Short: "SNMP sub-agent tools"}
@@ -36,7 +35,7 @@ func init() {
 			return err
 		},
 	})
-	rootCmd.AddCommand(snmpCmd)
+	return snmpCmd
 }
 
 // startSNMP runs the SNMP sub-agent when SNMPEnabled is set; the other

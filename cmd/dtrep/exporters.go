@@ -14,5 +14,10 @@ import (
 // only, never for an unreachable peer (exporters retry those).
 type exporterStarter func(srv *server.Server, st settings.Reader) (run func(ctx context.Context) error, err error)
 
-// exporterStarters are registered by the export_*.go files of this package.
-var exporterStarters []exporterStarter
+// exporterStarters are the exporters a server runs, prepared in this order:
+// the log files first, so every later starter's lines reach them, then the
+// operating system's logs, then the pull and push consumers. platformStarters
+// adds what one operating system has only.
+var exporterStarters = append([]exporterStarter{
+	startLogs, startEventlog, startPrometheus, startSNMP, startElasticsearch, startEmail, startConsole, startPerfmon,
+}, platformStarters...)

@@ -14,8 +14,6 @@ import (
 	"github.com/dtrep/dtrep/engine/mgmt"
 )
 
-func init() { rootCmd.AddCommand(failoverCommand()) }
-
 // withFailover runs fn with the server's failover module.
 func withFailover(cmd *cobra.Command, fn func(ctx context.Context, f mgmt.Failover) error) error {
 	return withManager(cmd, func(ctx context.Context, m mgmt.Manager) error {

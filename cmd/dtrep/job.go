@@ -29,7 +29,8 @@ var (
 	jobFormat                           string
 )
 
-func init() {
+// jobCommand builds `dtrep job` and its subcommands.
+func jobCommand() *cobra.Command {
 	create := &cobra.Command{
 		Use:   "create NAME --source-path DIR --target HOST:PORT --target-path DIR",
 		Short: "Create a job (not started) that replicates a source directory to a target",
@@ -76,7 +77,7 @@ func init() {
 	}
 	status.Flags().StringVar(&jobFormat, "format", "table", "output format: table or json")
 	jobCmd.AddCommand(list, status)
-	rootCmd.AddCommand(jobCmd)
+	return jobCmd
 }
 
 func runJobCreate(cmd *cobra.Command, args []string) error {

@@ -21,7 +21,8 @@ var (
 	logsPoll    = time.Second
 )
 
-func init() {
+// logsCommand builds `dtrep logs` and its subcommands.
+func logsCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logs",
 		Short: "Show the server's engine and management logs, or a job's log, through the management API",
@@ -37,7 +38,7 @@ func init() {
 	f.BoolVar(&logsFollow, "follow", false, "keep printing new lines until Ctrl-C")
 	f.IntVar(&logsLines, "lines", 100, "how many of the last lines to show first (-1: all)")
 	f.StringVar(&logsFormat, "format", "text", "output format: text or json (one entry per line)")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 func runLogs(cmd *cobra.Command, _ []string) error {

@@ -10,7 +10,8 @@ import (
 
 var mirrorMode string
 
-func init() {
+// mirrorCommand builds `dtrep mirror` and its subcommands.
+func mirrorCommand() *cobra.Command {
 	mirror := &cobra.Command{
 		Use:   "mirror",
 		Short: "Start, stop, pause and resume a job's mirror",
@@ -31,7 +32,7 @@ func init() {
 		jobAction("mirror", "resume", "Resume a job's paused mirror", "mirror resumed",
 			func(m mgmt.Manager) func(context.Context, string) error { return m.ResumeMirror }),
 	)
-	rootCmd.AddCommand(mirror)
+	return mirror
 }
 
 func runMirrorStart(cmd *cobra.Command, args []string) error {

@@ -73,8 +73,9 @@ func activityCommand(activity, short, what string, flags func(*cobra.Command, *m
 	return group
 }
 
-func init() {
-	rootCmd.AddCommand(
+// opsCommands builds `dtrep verify`, `dtrep orphans` and `dtrep restore`.
+func opsCommands() []*cobra.Command {
+	return []*cobra.Command{
 		activityCommand(mgmt.ActivityVerify, "Verify a job's target copy against its source", "verification",
 			func(c *cobra.Command, o *mgmt.ActivityOptions) {
 				c.Flags().BoolVar(&o.Checksum, "checksum", false, "compare block checksums, not attributes alone")
@@ -86,5 +87,5 @@ func init() {
 			func(c *cobra.Command, o *mgmt.ActivityOptions) {
 				c.Flags().BoolVar(&o.Checksum, "checksum", false, "compare block checksums even of files whose size and time match")
 			}),
-	)
+	}
 }

@@ -39,13 +39,14 @@ var (
 	optionFormat string
 )
 
-func init() {
+// optionCommand builds `dtrep option` and its subcommands.
+func optionCommand() *cobra.Command {
 	optionGetCmd.Flags().StringVar(&optionFormat, "format", "table", "output format: table or json")
 	// Values may start with "-" (MirrorChunkSize -5 is a value to refuse,
 	// not a flag): flags end at the first setting name.
 	optionSetCmd.Flags().SetInterspersed(false)
 	optionCmd.AddCommand(optionGetCmd, optionSetCmd)
-	rootCmd.AddCommand(optionCmd)
+	return optionCmd
 }
 
 func runOptionGet(cmd *cobra.Command, args []string) error {

@@ -15,20 +15,21 @@ import (
 // name. Each export_*.go file registers its own in init.
 type packInstaller func(ctx context.Context, st settings.Reader) error
 
-var packInstallers = map[string]packInstaller{}
+var packInstallers = map[string]packInstaller{"elasticsearch": installElasticsearchPack}
 
 // packWriter writes a pack users import themselves (SCOM) as files under
 // dir and returns their paths. Each packs_*.go file registers its own.
 type packWriter func(dir string, opt packOptions) ([]string, error)
 
-var packWriters = map[string]packWriter{}
+var packWriters = map[string]packWriter{"scom": writeSCOMPacks}
 
 // packOptions are the install flags of written packs.
 type packOptions struct {
 	keyToken string
 }
 
-func init() {
+// packsCommand builds `dtrep packs` and its subcommands.
+func packsCommand() *cobra.Command {
 	packs := &cobra.Command{
 		Use:   "packs",
 		Short: "Install the monitoring packs generated from the catalog (packs/ in the source tree)",
@@ -84,7 +85,7 @@ func init() {
 	install.Flags().StringVar(&opt.keyToken, "key-token", "",
 		"public key token of the key the SCOM 2012 packs will be sealed with (16 hex digits)")
 	packs.AddCommand(install)
-	rootCmd.AddCommand(packs)
+	return packs
 }
 
 // packNames lists the registered packs, sorted.

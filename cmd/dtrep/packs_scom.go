@@ -9,8 +9,6 @@ import (
 	"github.com/dtrep/dtrep/packs/scom"
 )
 
-func init() { packWriters["scom"] = writeSCOMPacks }
-
 // writeSCOMPacks writes the SCOM packs under dir, as committed under
 // packs/scom (with the 2012 packs' references carrying the key token).
 func writeSCOMPacks(dir string, opt packOptions) ([]string, error) {

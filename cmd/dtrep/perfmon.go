@@ -8,7 +8,8 @@ import (
 	"github.com/dtrep/dtrep/exporters/perfmon"
 )
 
-func init() {
+// perfmonCommand builds `dtrep perfmon` and its subcommands.
+func perfmonCommand() *cobra.Command {
 	pm := &cobra.Command{
 		Use:   "perfmon",
 		Short: "Register dtrep's Performance Monitor counters with Windows, or remove them",
@@ -58,5 +59,5 @@ func init() {
 			return err
 		},
 	})
-	rootCmd.AddCommand(pm)
+	return pm
 }

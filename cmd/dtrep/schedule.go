@@ -16,7 +16,8 @@ import (
 
 var scheduleFormat string
 
-func init() {
+// scheduleCommand builds `dtrep schedule` and its subcommands.
+func scheduleCommand() *cobra.Command {
 	sched := &cobra.Command{
 		Use:   "schedule",
 		Short: "A job's bandwidth periods, transmission windows and recurring verification",
@@ -55,7 +56,7 @@ verification runs when it is set, then every every_minutes.`,
 		},
 	}
 	sched.AddCommand(show, set, clear)
-	rootCmd.AddCommand(sched)
+	return sched
 }
 
 func runScheduleShow(cmd *cobra.Command, args []string) error {

@@ -11,8 +11,6 @@ import (
 	"github.com/dtrep/dtrep/packs/scom"
 )
 
-func init() { exporterStarters = append(exporterStarters, recordProductVersion) }
-
 // recordProductVersion records the running version where the SCOM packs
 // discover dtrep servers (HKLM\SOFTWARE\dtrep, value ProductVersion), so
 // an upgraded server shows its new version at the next discovery. Without

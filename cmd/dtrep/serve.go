@@ -21,11 +21,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() {
-	for _, name := range []string{"ManagementAddress", "ConsoleAddress"} {
-		settings.RegisterCheck(name, func(v string) error { return checkAddress(name, v) })
-	}
-	rootCmd.AddCommand(&cobra.Command{
+// serveCommand builds `dtrep serve`.
+func serveCommand() *cobra.Command {
+	return &cobra.Command{
 		Use:   "serve",
 		Short: "Run a dtrep server (source and target modules, management API)",
 		Args:  cobra.NoArgs,
@@ -47,7 +45,7 @@ func init() {
 			}
 			return runServer(ctx, server.Options{Settings: st}, st.String(catalog.SettingManagementSocket), remote)
 		},
-	})
+	}
 }
 
 // runServer runs a server, its management socket and, when remote is not

@@ -14,7 +14,8 @@ import (
 
 var statsFormat string
 
-func init() {
+// statsCommand builds `dtrep stats` and its subcommands.
+func statsCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "Print the server's statistics snapshot (every counter of every scope)",
@@ -22,7 +23,7 @@ func init() {
 		RunE:  runStats,
 	}
 	cmd.Flags().StringVar(&statsFormat, "format", "table", "output format: table or json (the raw snapshot)")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 func runStats(cmd *cobra.Command, _ []string) error {

@@ -8,7 +8,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() {
+// targetCommand builds `dtrep target` and its subcommands.
+func targetCommand() *cobra.Command {
 	target := &cobra.Command{
 		Use:   "target",
 		Short: "Pause or resume this server's target: applying of incoming operations",
@@ -35,5 +36,6 @@ func init() {
 			},
 		})
 	}
-	rootCmd.AddCommand(target)
+	target.AddCommand(targetFailoverCommand())
+	return target
 }

@@ -8,18 +8,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// This file sorts after target.go, so its init finds the target command.
-func init() {
-	var target *cobra.Command
-	for _, c := range rootCmd.Commands() {
-		if c.Name() == "target" {
-			target = c
-		}
-	}
-	if target == nil {
-		panic("BUG: dtrep target command not registered before target_failover.go")
-	}
-	target.AddCommand(&cobra.Command{
+// targetFailoverCommand builds `dtrep target failover`.
+func targetFailoverCommand() *cobra.Command {
+	return &cobra.Command{
 		Use:   "failover SET",
 		Short: "Mark this target's copy of replication set SET as taken over from its source (Restore Required)",
 		Long: "Mark this target's copy of SET as the authoritative one, as a failover leaves it: its source\n" +
@@ -39,5 +30,5 @@ func init() {
 			fmt.Fprintf(cmd.OutOrStdout(), "target: %s requires a restore\n", set)
 			return nil
 		},
-	})
+	}
 }

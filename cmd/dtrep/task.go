@@ -16,7 +16,8 @@ var (
 	taskTimeout int64
 )
 
-func init() {
+// taskCommand builds `dtrep task` and its subcommands.
+func taskCommand() *cobra.Command {
 	task := &cobra.Command{
 		Use:   "task",
 		Short: "In-band task commands: run a command on the target, in order with the replicated data",
@@ -33,7 +34,7 @@ func init() {
 	submit.Flags().StringVar(&taskName, "name", "", "name shown in events (default: the program)")
 	submit.Flags().Int64Var(&taskTimeout, "timeout", -1, "seconds the target waits for it; 0 does not wait (default: the source's TaskCmdTimeout)")
 	task.AddCommand(submit)
-	rootCmd.AddCommand(task)
+	return task
 }
 
 func runTaskSubmit(cmd *cobra.Command, args []string) error {

@@ -19,7 +19,8 @@ var (
 	viewInterval time.Duration
 )
 
-func init() {
+// viewCommand builds `dtrep view` and its subcommands.
+func viewCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "view",
 		Short: "Show the replication service view (root items, connections, replication sets, target connection entries)",
@@ -137,7 +138,7 @@ func init() {
 		},
 	})
 	cmd.AddCommand(del)
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // showView fetches the view, lets pick write the part asked for as a table

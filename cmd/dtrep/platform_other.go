@@ -1,0 +1,6 @@
+//go:build !windows
+
+package main
+
+// platformStarters: nothing beyond the common exporters.
+var platformStarters []exporterStarter

@@ -7,10 +7,12 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,11 +192,17 @@ func waitSame(t *testing.T, a, b string, skip func(string) bool) {
 // synced job "j" over a few files.
 func startJob(t *testing.T, over map[string]string, mut func(*mgmt.JobSpec)) *servertest.Pair {
 	t.Helper()
+	return startJobLogged(t, over, nil, mut)
+}
+
+// startJobLogged is startJob with the source's log lines sent to srcLog.
+func startJobLogged(t *testing.T, over map[string]string, srcLog *slog.Logger, mut func(*mgmt.JobSpec)) *servertest.Pair {
+	t.Helper()
 	src, tgt := map[string]string{}, map[string]string{}
 	for k, v := range over {
 		src[k], tgt[k] = v, v
 	}
-	p := servertest.StartPair(t, servertest.Config{Source: src, Target: tgt})
+	p := servertest.StartPair(t, servertest.Config{Source: src, Target: tgt, SourceLog: srcLog})
 	writeFile(t, filepath.Join(p.SrcDir, "a.txt"), "alpha")
 	writeFile(t, filepath.Join(p.SrcDir, "d/b.txt"), strings.Repeat("beta ", 1000))
 	writeFile(t, filepath.Join(p.SrcDir, "d/e/c.txt"), "gamma")
@@ -243,4 +251,37 @@ func servertestPair(t *testing.T, src, tgt map[string]string) *servertest.Pair {
 	p.CreateJob(t, "j", nil)
 	p.WaitIdle(t, "j", wait)
 	return p
+}
+
+// logSignal is a slog.Handler that closes Seen once a record with message
+// msg has been handled: the log line is the event that proves a decision
+// the engine makes without raising a catalog event.
+type logSignal struct {
+	msg  string
+	once *sync.Once
+	seen chan struct{}
+}
+
+func newLogSignal(msg string) logSignal {
+	return logSignal{msg: msg, once: new(sync.Once), seen: make(chan struct{})}
+}
+
+func (l logSignal) Enabled(context.Context, slog.Level) bool { return true }
+func (l logSignal) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l logSignal) WithGroup(string) slog.Handler            { return l }
+func (l logSignal) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == l.msg {
+		l.once.Do(func() { close(l.seen) })
+	}
+	return nil
+}
+
+// wait waits for the message.
+func (l logSignal) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case <-l.seen:
+	case <-time.After(wait):
+		t.Fatalf("no log line %q within %s", l.msg, wait)
+	}
 }

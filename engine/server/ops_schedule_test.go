@@ -45,13 +45,16 @@ func TestTransmissionWindow(t *testing.T) {
 	p.WaitStatus(t, "j", wait, func(st mgmt.JobStatus) bool {
 		return st.ConState == 4 && st.TransmitMode == "Scheduled"
 	})
+	before := counter(t, p, "conOpsTx")
 	writeFile(t, filepath.Join(p.SrcDir, "later.txt"), "sent when the window opens")
-	p.WaitStatus(t, "j", wait, func(st mgmt.JobStatus) bool {
+	// The change is queued and held: the connection has sent no
+	// replication byte and no operation since the window closed.
+	st := p.WaitStatus(t, "j", wait, func(st mgmt.JobStatus) bool {
 		return st.Counters["conOpsInRepQueue"]+st.Counters["conOpsInAckQueue"] > 0
 	})
-	time.Sleep(200 * time.Millisecond) // what would have been sent has had time to arrive
-	if exists(filepath.Join(p.TgtDir, "later.txt")) {
-		t.Fatal("data was sent outside the transmission window")
+	if st.Counters["SentReplicationBytes"] != 0 || st.Counters["conOpsTx"] != before ||
+		exists(filepath.Join(p.TgtDir, "later.txt")) {
+		t.Fatalf("data was sent outside the transmission window: %v", st.Counters)
 	}
 	if err := p.Src.SetSchedule(ctx, "j", &schedule.Spec{Transmit: []schedule.Window{around(-1, 1)}}); err != nil {
 		t.Fatal(err)

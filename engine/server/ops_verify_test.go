@@ -4,11 +4,11 @@ package server_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
@@ -156,8 +156,9 @@ func TestVerifyPauseResumeStop(t *testing.T) {
 // VerifyRetryInterval minutes apart.
 func TestVerifyRetries(t *testing.T) {
 	// A log name that is not a file name makes every attempt fail.
-	p := startJob(t, map[string]string{"VerifyLogName": "no/such.log", "VerifyRetryInterval": "0",
-		"VerifyRetryLimit": "2"}, nil)
+	gaveUp := newLogSignal("verification failed; no retries left")
+	p := startJobLogged(t, map[string]string{"VerifyLogName": "no/such.log", "VerifyRetryInterval": "0",
+		"VerifyRetryLimit": "2"}, slog.New(gaveUp), nil)
 	w := watchEvents(t, p.Src, evVerifyStart, evVerifyStop, evVerifyDone)
 	if err := p.Src.StartActivity(context.Background(), "j", mgmt.ActivityVerify, mgmt.ActivityOptions{}); err != nil {
 		t.Fatal(err)
@@ -166,7 +167,7 @@ func TestVerifyRetries(t *testing.T) {
 		w.next(evVerifyStart)
 		w.next(evVerifyStop)
 	}
-	time.Sleep(1500 * time.Millisecond) // a fourth attempt would have started by now
+	gaveUp.wait(t) // the source decided: no attempt is scheduled after this
 	if n := w.count(evVerifyStart); n != 0 {
 		t.Fatalf("%d attempts beyond VerifyRetryLimit", n)
 	}

@@ -31,6 +31,8 @@ func main() {
 		rate     = flag.Int("rate", 1000, "lag: writes per second")
 		seconds  = flag.Int("seconds", 10, "lag: how long to write")
 		withExp  = flag.Bool("exporters", false, "run every exporter beside both servers")
+		cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the scenario to this file")
+		blkProf  = flag.String("blockprofile", "", "write block and mutex profiles to this file (.block, .mutex)")
 		pe       peers
 	)
 	flag.StringVar(&pe.es, "es", "", "exporters: Elasticsearch bulk address (VictoriaLogs)")
@@ -50,6 +52,16 @@ func main() {
 		fail(err)
 	}
 	defer p.stop()
+	if *cpuProf != "" {
+		stopProfile, err := startCPUProfile(*cpuProf)
+		if err != nil {
+			fail(err)
+		}
+		defer stopProfile()
+	}
+	if *blkProf != "" {
+		defer startBlockProfiles(*blkProf)()
+	}
 	switch *scenario {
 	case "mirror":
 		d, err := p.mirror(*src, *dst)

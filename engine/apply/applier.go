@@ -52,6 +52,7 @@ func New(targetPath string, opts Options) (*Applier, error) {
 	}
 	a := &Applier{opts: opts, root: r, counters: c.fill()}
 	a.h = newHandles(opts.MaxOpenFiles, a.counters.OpenHandles)
+	a.h.handOver = a.syncfsCovers
 	return a, nil
 }
 

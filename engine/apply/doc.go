@@ -46,6 +46,8 @@
 // Written files stay open in a bounded LRU (MaxOpenFiles; its size is the
 // TargetOpenHandles counter) so a run of small writes to one file does not
 // reopen it, and are closed after CloseDelay idle (TGCloseDelay). A dirty
-// handle closed before Sync is fsynced first, so closing never weakens what
-// Sync promises.
+// handle closed before Sync is fsynced first, unless the next Sync's syncfs
+// of the root's file system will reach its file (Sync then uses syncfs): a
+// mirror of many small files evicts most of them before any Sync. Closing
+// never weakens what Sync promises.
 package apply

@@ -26,6 +26,10 @@ type handles struct {
 	byKey map[string]*list.Element
 	open  *atomic.Int64 // shared with other caches: moved by deltas
 	shown int64         // what this cache has added to open
+	// handOver, when set, is asked before an evicted dirty handle is
+	// closed: true means the next Sync will flush its file by other means
+	// (a syncfs of its file system), so it is closed without an fsync.
+	handOver func(*handle) bool
 }
 
 // count brings open in line with the cache's size.
@@ -58,7 +62,7 @@ func (c *handles) add(h *handle) error {
 	c.count()
 	var first error
 	for len(c.byKey) > c.max {
-		if err := c.close(c.lru.Back().Value.(*handle), true); err != nil && first == nil {
+		if err := c.evict(c.lru.Back().Value.(*handle)); err != nil && first == nil {
 			first = err
 		}
 	}
@@ -73,16 +77,25 @@ func (c *handles) closeIdle(cutoff time.Time) error {
 		if !h.used.Before(cutoff) {
 			break
 		}
-		if err := c.close(h, true); err != nil && first == nil {
+		if err := c.evict(h); err != nil && first == nil {
 			first = err
 		}
 	}
 	return first
 }
 
+// evict closes a handle the cache has no room or use for. A dirty one is
+// fsynced first unless handOver takes its durability to the next Sync: a
+// mirror of many small files evicts most of them before any Sync, and one
+// syncfs there costs less than an fsync each (BenchmarkSyncStrategy).
+func (c *handles) evict(h *handle) error {
+	return c.close(h, !(h.dirty && c.handOver != nil && c.handOver(h)))
+}
+
 // close removes h from the cache and closes it, first fsyncing it when it
 // is dirty and sync is set. Callers pass sync=false only when the file's
-// data no longer matters (it was unlinked and has no other name).
+// data no longer matters (it was unlinked and has no other name) or the
+// next Sync flushes it otherwise (evict).
 func (c *handles) close(h *handle, sync bool) error {
 	if el, ok := c.byKey[h.key]; ok && el.Value == h {
 		c.lru.Remove(el)

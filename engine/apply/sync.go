@@ -58,3 +58,16 @@ func (a *Applier) Sync() error {
 	}
 	return nil
 }
+
+// syncfsCovers hands an evicted dirty handle's durability to the next Sync
+// when a syncfs of the root's file system will reach its file (the root
+// can syncfs, the file lives there, and syncfs is allowed at all); Sync
+// then flushes with syncfs. It runs on the applying goroutine, under
+// whatever Apply or Sync holds.
+func (a *Applier) syncfsCovers(h *handle) bool {
+	if a.opts.SyncfsThreshold < 0 || !a.root.canSyncfs() || h.dev != a.root.rootDev() {
+		return false
+	}
+	a.root.noteUnpinned()
+	return true
+}

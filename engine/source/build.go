@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -168,8 +169,15 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 			if haveBase && i < len(base) && base[i] == sum {
 				r.skipped += int64(n)
 			} else {
-				data := make([]byte, n)
-				copy(data, blk)
+				// A full block read becomes the op's data as it is and
+				// the next read gets a new buffer; a short one is copied
+				// so the op does not pin a whole block's buffer.
+				data := blk
+				if n == len(b.buf) {
+					b.buf = make([]byte, len(b.buf))
+				} else {
+					data = bytes.Clone(blk)
+				}
 				b.emit(r, &wire.Op{Kind: wire.OpWrite, Mirror: mirror, Path: rel, Offset: off, Data: data,
 					UID: -1, GID: -1, Incompressible: skipComp})
 			}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -316,7 +317,30 @@ func (m *mirror) run(ctx context.Context) error {
 	c.st.update(func(st *Status) { st.MirrorStatus = MirrorInProgress })
 	m.progress()
 
-	if err := c.walkSet(ctx, func(batch []string) error { return m.batch(ctx, batch) }); err != nil {
+	// Each batch's StatRequest goes out while the batch before it is
+	// read and sent: asked in turn, the request waited for the target to
+	// apply everything sent before it, so the source and the target took
+	// turns instead of working at once (a third of a small-file mirror's
+	// time). The next batch's paths are not among the current one's, so
+	// what the target reports of them is what it would report later.
+	var ahead *statAhead
+	err := c.walkSet(ctx, func(batch []string) error {
+		next := m.statAsync(ctx, batch)
+		cur := ahead
+		ahead = next
+		if cur == nil {
+			return nil
+		}
+		return m.batch(ctx, cur)
+	})
+	if ahead != nil {
+		if err == nil {
+			err = m.batch(ctx, ahead)
+		} else {
+			<-ahead.done
+		}
+	}
+	if err != nil {
 		return err
 	}
 	// Directory times last, deepest first, once their entries are in place.
@@ -329,19 +353,40 @@ func (m *mirror) run(ctx context.Context) error {
 	return nil
 }
 
-// batch mirrors up to statBatch paths: one StatRequest tells what the
-// target has of each.
-func (m *mirror) batch(ctx context.Context, paths []string) error {
+// statAhead is the StatRequest of one batch of paths, in flight.
+type statAhead struct {
+	paths []string
+	done  chan struct{} // closed when have and err are set
+	have  []wire.StatEntry
+	err   error
+}
+
+// statAsync sends the StatRequest of a copy of paths (a full mirror needs
+// none) and returns at once; whoever holds the result waits on done.
+func (m *mirror) statAsync(ctx context.Context, paths []string) *statAhead {
+	sa := &statAhead{paths: slices.Clone(paths), done: make(chan struct{})}
+	if m.mode == MirrorFullMode {
+		close(sa.done)
+		return sa
+	}
+	go func() {
+		defer close(sa.done)
+		sa.have, sa.err = statTarget(ctx, m.s, sa.paths)
+	}()
+	return sa
+}
+
+// batch mirrors up to statBatch paths, once their StatRequest told what
+// the target has of each.
+func (m *mirror) batch(ctx context.Context, sa *statAhead) error {
+	<-sa.done
+	if sa.err != nil {
+		return sa.err
+	}
 	if err := m.throttle(ctx); err != nil {
 		return err
 	}
-	var have []wire.StatEntry
-	if m.mode != MirrorFullMode {
-		var err error
-		if have, err = statTarget(ctx, m.s, paths); err != nil {
-			return err
-		}
-	}
+	have, paths := sa.have, sa.paths
 	for i, rel := range paths {
 		var t wire.StatEntry
 		if have != nil {

@@ -9,6 +9,16 @@ type Ops struct {
 
 func (*Ops) Type() MsgType                           { return MsgOps }
 func (m *Ops) AppendBinary(b []byte) ([]byte, error) { return appendBody(b, m) }
+
+// sizeHint is about the encoded size: the data and paths, and room for
+// each op's other fields.
+func (m *Ops) sizeHint() int {
+	n := 16
+	for i := range m.Ops {
+		n += len(m.Ops[i].Data) + len(m.Ops[i].Path) + len(m.Ops[i].NewPath) + len(m.Ops[i].LinkTarget) + 64
+	}
+	return n
+}
 func (m *Ops) UnmarshalBinary(p []byte) error        { return unmarshalBody(p, m) }
 
 func (m *Ops) encode(e *encoder) {

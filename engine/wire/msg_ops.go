@@ -19,7 +19,7 @@ func (m *Ops) sizeHint() int {
 	}
 	return n
 }
-func (m *Ops) UnmarshalBinary(p []byte) error        { return unmarshalBody(p, m) }
+func (m *Ops) UnmarshalBinary(p []byte) error { return unmarshalBody(p, m) }
 
 func (m *Ops) encode(e *encoder) {
 	e.count(len(m.Ops))

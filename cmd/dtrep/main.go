@@ -58,10 +58,5 @@ func main() {
 	}
 }
 
-// exitCode maps a catalog error to a non-zero exit status; 1 for the rest.
-func exitCode(err error) int {
-	if c := catalog.CodeOf(err); c > 0 && c < 256 {
-		return 2
-	}
-	return 1
-}
+// exitCode is err's exit status (catalog.ExitStatus).
+func exitCode(err error) int { return catalog.ExitStatus(err) }

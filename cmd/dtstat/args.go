@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/refcli"
 )
 
 // options are DTSTAT's command line.
@@ -35,14 +36,11 @@ const (
 // parseArgs reads the options; names are not case-sensitive.
 func parseArgs(args []string) (options, error) {
 	o := options{interval: time.Second, level: defaultLevel}
-	for i := 0; i < len(args); i++ {
-		name := strings.ToLower(args[i])
-		value := func() (string, error) {
-			if i+1 >= len(args) || args[i+1] == "" {
-				return "", catalog.Err(catalog.CodeInvalidCommand, "%s needs a value", args[i])
-			}
-			i++
-			return args[i], nil
+	a := refcli.NewArgs(args)
+	for {
+		name, ok := a.Next()
+		if !ok {
+			break
 		}
 		var v string
 		var err error
@@ -52,7 +50,7 @@ func parseArgs(args []string) (options, error) {
 		case "-h", "-help", "-?", "--help":
 			o.help = true
 		case "-i":
-			if v, err = value(); err == nil {
+			if v, err = a.Value(); err == nil {
 				var n int
 				n, err = strconv.Atoi(v)
 				if err != nil || n < 1 {
@@ -61,22 +59,22 @@ func parseArgs(args []string) (options, error) {
 				o.interval = time.Duration(n) * time.Second
 			}
 		case "-l":
-			if v, err = value(); err == nil {
+			if v, err = a.Value(); err == nil {
 				o.level, err = strconv.Atoi(v)
 				if err != nil || o.level < minLevel || o.level > maxLevel {
 					err = catalog.Err(catalog.CodeInvalidOption, "-l %q: the level is %d to %d", v, minLevel, maxLevel)
 				}
 			}
 		case "-t":
-			o.toBinary, err = value()
+			o.toBinary, err = a.Value()
 		case "-f":
-			o.from, err = value()
+			o.from, err = a.Value()
 		case "-s":
-			o.connCSV, err = value()
+			o.connCSV, err = a.Value()
 		case "-st":
-			o.targetCSV, err = value()
+			o.targetCSV, err = a.Value()
 		case "-ip":
-			if v, err = value(); err == nil {
+			if v, err = a.Value(); err == nil {
 				for _, a := range strings.Split(v, ",") {
 					if a = strings.TrimSpace(a); a != "" {
 						o.ips = append(o.ips, a)
@@ -89,29 +87,30 @@ func parseArgs(args []string) (options, error) {
 		case "-start", "-stop":
 			var t time.Time
 			var n int
-			t, n, err = parseWhen(args[i+1:])
+			t, n, err = parseWhen(a.Rest())
 			if err != nil {
-				err = catalog.Wrap(catalog.CodeInvalidOption, err, "%s", args[i])
+				err = catalog.Wrap(catalog.CodeInvalidOption, err, "%s", a.Option())
 			}
-			i += n
+			a.Skip(n)
 			if name == "-start" {
 				o.start = t
 			} else {
 				o.stop = t
 			}
 		case "-server":
-			if i+2 >= len(args) {
+			rest := a.Rest()
+			if len(rest) < 2 {
 				err = catalog.Err(catalog.CodeInvalidCommand, "-Server needs an address and a port")
 				break
 			}
-			host, port := args[i+1], args[i+2]
-			i += 2
+			host, port := rest[0], rest[1]
+			a.Skip(2)
 			if p, perr := strconv.Atoi(port); perr != nil || p < 1 || p > 65535 || host == "" {
 				err = catalog.Err(catalog.CodeInvalidOption, "-Server %s %s: want an address and a port number", host, port)
 			}
 			o.server = net.JoinHostPort(host, port)
 		default:
-			err = catalog.Err(catalog.CodeInvalidCommand, "unknown option %q", args[i])
+			err = catalog.Err(catalog.CodeInvalidCommand, "unknown option %q", a.Option())
 		}
 		if err != nil {
 			return options{}, err

@@ -4,19 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
-	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/refcli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { refcli.Main(run) }
 
 // run is the whole utility, for tests: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -29,14 +21,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = execute(ctx, o, stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "dtstat:", err)
-		if catalog.CodeOf(err) == catalog.CodeInvalidCommand || catalog.CodeOf(err) == catalog.CodeInvalidOption {
-			fmt.Fprint(stderr, usage)
-		}
-		if c := catalog.CodeOf(err); c > 0 && c < 256 {
-			return 2
-		}
-		return 1
+		return refcli.Fail(stderr, "dtstat", usage, err)
 	}
 	return 0
 }

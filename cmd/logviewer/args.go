@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/refcli"
 )
 
 // Columns of a log line, in order (logfile.Line).
@@ -35,14 +36,11 @@ var hideOptions = map[string]int{"-nodate": colDate, "-notime": colTime, "-nopid
 
 func parseArgs(args []string) (options, error) {
 	o := options{maxType: 2}
-	for i := 0; i < len(args); i++ {
-		name := strings.ToLower(args[i])
-		value := func() (string, error) {
-			if i+1 >= len(args) || args[i+1] == "" {
-				return "", catalog.Err(catalog.CodeInvalidCommand, "%s needs a value", args[i])
-			}
-			i++
-			return args[i], nil
+	a := refcli.NewArgs(args)
+	for {
+		name, ok := a.Next()
+		if !ok {
+			break
 		}
 		var v string
 		var err error
@@ -54,24 +52,24 @@ func parseArgs(args []string) (options, error) {
 		case "-help", "-h", "-?", "--help":
 			o.help = true
 		case "-path":
-			o.path, err = value()
+			o.path, err = a.Value()
 		case "-type":
-			if v, err = value(); err == nil {
+			if v, err = a.Value(); err == nil {
 				o.maxType, err = strconv.Atoi(v)
 				if err != nil || (o.maxType != 1 && o.maxType != 2) {
 					err = catalog.Err(catalog.CodeInvalidOption, "-TYPE %q: 1 (warnings and errors) or 2 (all messages)", v)
 				}
 			}
 		case "-include":
-			if v, err = value(); err == nil {
+			if v, err = a.Value(); err == nil {
 				o.include, err = parseList(v)
 			}
 		case "-exclude":
-			if v, err = value(); err == nil {
+			if v, err = a.Value(); err == nil {
 				o.exclude, err = parseList(v)
 			}
 		default:
-			err = catalog.Err(catalog.CodeInvalidCommand, "unknown option %q", args[i])
+			err = catalog.Err(catalog.CodeInvalidCommand, "unknown option %q", a.Option())
 		}
 		if err != nil {
 			return options{}, err

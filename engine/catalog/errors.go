@@ -102,3 +102,17 @@ func CodeOf(err error) int {
 	}
 	return 0
 }
+
+// ExitStatus is the exit status of a command that failed with err, the
+// same for dtrep and the utilities so scripts can tell the cases apart: 2
+// for an error with a chapter 5 code under 256 (the command line, a
+// setting, a refusal: the text names it), 1 for anything else, 0 for nil.
+func ExitStatus(err error) int {
+	switch c := CodeOf(err); {
+	case err == nil:
+		return 0
+	case c > 0 && c < 256:
+		return 2
+	}
+	return 1
+}

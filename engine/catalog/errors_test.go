@@ -103,3 +103,20 @@ func TestErr(t *testing.T) {
 		t.Errorf("Err(300) = %+v", unknown)
 	}
 }
+
+func TestExitStatus(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{errors.New("plain"), 1},
+		{catalog.Err(catalog.CodeInvalidCommand, "usage"), 2},
+		{fmt.Errorf("wrapped: %w", catalog.Err(catalog.CodeSourcePathInvalid, "x")), 2},
+		{catalog.Err(2201, "e-mail"), 1}, // codes past 255 cannot be told apart by an exit status
+	} {
+		if got := catalog.ExitStatus(c.err); got != c.want {
+			t.Errorf("ExitStatus(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+}

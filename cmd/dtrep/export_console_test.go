@@ -10,28 +10,8 @@ import (
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
-	"github.com/dtrep/dtrep/engine/server"
-	"github.com/dtrep/dtrep/engine/settings"
 	"github.com/dtrep/dtrep/internal/testcert"
 )
-
-func consoleTestServer(t *testing.T, over map[string]string) (*server.Server, settings.Reader) {
-	t.Helper()
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test"}
-	for k, v := range over {
-		o[k] = v
-	}
-	st := settings.Overlay{Base: base, Over: o}
-	srv, err := server.New(server.Options{Settings: st, Name: "console-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, st
-}
 
 // TestConsoleRefusesAnOpenAddress: off loopback the console needs TLS and
 // a token; the server does not start without them.
@@ -48,7 +28,7 @@ func TestConsoleRefusesAnOpenAddress(t *testing.T) {
 		{"half TLS", map[string]string{"ConsoleAddress": "127.0.0.1:0", "ConsoleTLSCertificate": cert}, "go together"},
 		{"bad address", map[string]string{"ConsoleAddress": "nowhere"}, "ConsoleAddress"},
 	} {
-		srv, st := consoleTestServer(t, c.over)
+		srv, st := newTestServer(t, "console-test", c.over)
 		_, err := startConsole(srv, st)
 		if catalog.CodeOf(err) != catalog.CodeInvalidParameter || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v", c.name, err)
@@ -59,7 +39,7 @@ func TestConsoleRefusesAnOpenAddress(t *testing.T) {
 // TestConsoleGeneratesALoopbackToken: without tokens a loopback console
 // makes one, readable by the server's user only, and keeps it.
 func TestConsoleGeneratesALoopbackToken(t *testing.T) {
-	srv, st := consoleTestServer(t, map[string]string{"ConsoleAddress": "127.0.0.1:0"})
+	srv, st := newTestServer(t, "console-test", map[string]string{"ConsoleAddress": "127.0.0.1:0"})
 	run, err := startConsole(srv, st)
 	if err != nil || run == nil {
 		t.Fatalf("start: %v", err)
@@ -90,7 +70,7 @@ func TestConsoleOverTLS(t *testing.T) {
 	c := testcert.New(t)
 	cert, key, pool := c.CertFile, c.KeyFile, c.Pool
 	addr := freeAddr(t)
-	srv, st := consoleTestServer(t, map[string]string{"ConsoleAddress": addr, "ConsoleTLSCertificate": cert,
+	srv, st := newTestServer(t, "console-test", map[string]string{"ConsoleAddress": addr, "ConsoleTLSCertificate": cert,
 		"ConsoleTLSKey": key, "ConsoleAdminToken": "tls-admin-token"})
 	run, err := startConsole(srv, st)
 	if err != nil || run == nil {

@@ -4,12 +4,8 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/dtrep/dtrep/engine/server"
-	"github.com/dtrep/dtrep/engine/settings"
 )
 
 // The event log writers the settings turn on, and the e-mail notifier,
@@ -17,18 +13,8 @@ import (
 // starts first.
 func TestEventlogCountersOnMetrics(t *testing.T) {
 	addr := freeAddr(t)
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := settings.Overlay{Base: base, Over: map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test",
-		"PrometheusAddress": addr, "JournaldEnabled": "off", "SyslogAddress": "tcp://" + freeAddr(t),
-		"EmailServer": freeAddr(t), "EmailTo": "ops@example.com"}}
-	srv, err := server.New(server.Options{Settings: st, Name: "eventlog-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
+	srv, st := newTestServer(t, "eventlog-test", map[string]string{"PrometheusAddress": addr, "JournaldEnabled": "off",
+		"SyslogAddress": "tcp://" + freeAddr(t), "EmailServer": freeAddr(t), "EmailTo": "ops@example.com"})
 	var runs []func(context.Context) error
 	for _, start := range []exporterStarter{startPrometheus, startEventlog, startEmail} {
 		run, err := start(srv, st)
@@ -37,18 +23,7 @@ func TestEventlogCountersOnMetrics(t *testing.T) {
 		}
 		runs = append(runs, run)
 	}
-	done := make(chan error, len(runs))
-	for _, run := range runs {
-		go func() { done <- run(ctx) }()
-	}
-	defer func() {
-		cancel()
-		for range runs {
-			if err := <-done; err != nil {
-				t.Error(err)
-			}
-		}
-	}()
+	runUntilCleanup(t, runs...)
 	resp, err := http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)

@@ -7,42 +7,22 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
-	"github.com/dtrep/dtrep/engine/server"
-	"github.com/dtrep/dtrep/engine/settings"
 )
-
-func snmpTestServer(t *testing.T, over map[string]string) (*server.Server, settings.Reader) {
-	t.Helper()
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test"}
-	for k, v := range over {
-		o[k] = v
-	}
-	st := settings.Overlay{Base: base, Over: o}
-	srv, err := server.New(server.Options{Settings: st, Name: "snmp-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, st
-}
 
 func TestSNMPStarter(t *testing.T) {
 	// Disabled (the default): nothing runs, and the other SNMP settings
 	// are not even read.
-	srv, st := snmpTestServer(t, map[string]string{"SNMPTrapPath": "bogus"})
+	srv, st := newTestServer(t, "snmp-test", map[string]string{"SNMPTrapPath": "bogus"})
 	if run, err := startSNMP(srv, st); run != nil || err != nil {
 		t.Fatalf("disabled: run %v, err %v", run != nil, err)
 	}
 	// Enabled with a wrong setting: refused with code 101.
-	srv, st = snmpTestServer(t, map[string]string{"SNMPEnabled": "1", "SNMPAgentXAddress": "unix:relative"})
+	srv, st = newTestServer(t, "snmp-test", map[string]string{"SNMPEnabled": "1", "SNMPAgentXAddress": "unix:relative"})
 	if _, err := startSNMP(srv, st); catalog.CodeOf(err) != catalog.CodeInvalidParameter {
 		t.Fatalf("bad address: %v", err)
 	}
 	// Enabled without any SNMP agent: it runs, and stops with its context.
-	srv, st = snmpTestServer(t, map[string]string{"SNMPEnabled": "1",
+	srv, st = newTestServer(t, "snmp-test", map[string]string{"SNMPEnabled": "1",
 		"SNMPAgentXAddress": "unix:" + filepath.Join(t.TempDir(), "no-agent")})
 	run, err := startSNMP(srv, st)
 	if err != nil || run == nil {

@@ -4,46 +4,25 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/failover"
-	"github.com/dtrep/dtrep/engine/server"
-	"github.com/dtrep/dtrep/engine/settings"
 )
 
 // A failover monitor whose source does not answer shows the condition met
 // on /metrics: the state series of that state is 1, the others 0.
 func TestFailoverStateOnMetrics(t *testing.T) {
 	addr := freeAddr(t)
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := settings.Overlay{Base: base, Over: map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test",
-		"PrometheusAddress": addr, "Port": "0", "ConsoleAddress": ""}}
-	srv, err := server.New(server.Options{Settings: st, Name: "failover-metrics"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
+	srv, st := newTestServer(t, "failover-metrics", map[string]string{"PrometheusAddress": addr, "Port": "0",
+		"ConsoleAddress": ""})
 	run, err := startPrometheus(srv, st)
 	if err != nil || run == nil {
 		t.Fatalf("prometheus starter: run %v, err %v", run != nil, err)
 	}
-	done := make(chan error, 2)
-	go func() { done <- run(ctx) }()
-	go func() { done <- srv.Serve(ctx) }()
-	defer func() {
-		cancel()
-		for range 2 {
-			if err := <-done; err != nil && ctx.Err() == nil {
-				t.Error(err)
-			}
-		}
-	}()
+	runUntilCleanup(t, run, srv.Serve)
+	ctx := context.Background()
 
 	// Nothing listens on the source's address: every probe is missed.
 	spec := failover.Spec{Set: "payroll", Source: freeAddr(t), Interval: failover.Duration(100 * time.Millisecond), Missed: 2}

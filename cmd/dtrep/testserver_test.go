@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/dtrep/dtrep/engine/server"
+	"github.com/dtrep/dtrep/engine/settings"
+)
+
+// newTestServer makes a server (not started) on embedded defaults, a
+// temporary DataPath and over, for the starters' tests.
+func newTestServer(t *testing.T, name string, over map[string]string) (*server.Server, settings.Reader) {
+	t.Helper()
+	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test"}
+	for k, v := range over {
+		o[k] = v
+	}
+	st := settings.Overlay{Base: base, Over: o}
+	srv, err := server.New(server.Options{Settings: st, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, st
+}
+
+// runUntilCleanup runs each of runs on its own goroutine until the test
+// ends, then stops them and fails the test on any error they return.
+func runUntilCleanup(t *testing.T, runs ...func(context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, len(runs))
+	for _, run := range runs {
+		go func() { done <- run(ctx) }()
+	}
+	t.Cleanup(func() {
+		cancel()
+		for range runs {
+			if err := <-done; err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/internal/testtool"
 )
 
 const (
@@ -148,20 +148,6 @@ func startConsole(t *testing.T, local mgmt.Manager, dir string) (*Console, strin
 	return c, "http://" + ln.Addr().String() + "/"
 }
 
-// chromiumPath finds Debian's chromium; without it the browser tests skip,
-// but fail under CI, which installs it (scripts/deps).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("chromium not installed: %v", err)
-		}
-		t.Skipf("chromium not installed: %v", err)
-	}
-	return p
-}
-
 // browser is one headless Chromium with a fresh profile, and a tab in it.
 type browser struct {
 	t     *testing.T
@@ -172,7 +158,7 @@ type browser struct {
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.ExecPath(testtool.Path(t, "chromium")),
 		chromedp.Flag("headless", true),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite the committed message files and journal catalog")
@@ -43,7 +44,7 @@ func TestCommittedFiles(t *testing.T) {
 // binutils' message compiler turns the committed .mc into exactly the
 // message table the project encodes itself.
 func TestWindmcBuildsTheSameTable(t *testing.T) {
-	windmc := needTool(t, "x86_64-w64-mingw32-windmc")
+	windmc := testtool.Path(t, "x86_64-w64-mingw32-windmc")
 	dir := t.TempDir()
 	mc, err := os.ReadFile(filepath.Join("..", MCFile))
 	if err != nil {

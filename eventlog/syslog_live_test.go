@@ -25,6 +25,7 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/exporters"
+	"github.com/dtrep/dtrep/internal/testtool"
 )
 
 // rsyslog is a real rsyslogd listening on loopback over UDP, TCP, TLS and a
@@ -46,7 +47,7 @@ type rsyslogLine struct {
 
 func startRsyslog(t testing.TB) *rsyslog {
 	t.Helper()
-	bin := needTool(t, "rsyslogd")
+	bin := testtool.Path(t, "rsyslogd")
 	r := &rsyslog{dir: t.TempDir()}
 	r.sock = filepath.Join(r.dir, "log.sock")
 	certFile, keyFile := r.writeCert(t)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/testtool"
 )
 
 func TestCommittedMIBIsGenerated(t *testing.T) {
@@ -28,7 +29,7 @@ func TestCommittedMIBIsGenerated(t *testing.T) {
 
 // smilint exits 0 on errors: the gate is an empty output.
 func TestSmilint(t *testing.T) {
-	smilint := needTool(t, "smilint")
+	smilint := testtool.Path(t, "smilint")
 	ietf := ietfDir(t)
 	for _, base := range []string{"", "1.3.6.1.4.1.99999.7.3"} {
 		b, err := Generate(catalog.Must(), base)
@@ -51,7 +52,7 @@ func TestSmilint(t *testing.T) {
 // snmptranslate loads the module without a word on stderr and places every
 // object and notification where the layout says.
 func TestSnmptranslate(t *testing.T) {
-	translate := needTool(t, "snmptranslate")
+	translate := testtool.Path(t, "snmptranslate")
 	ietf := ietfDir(t)
 	dir := t.TempDir()
 	b, err := Generate(catalog.Must(), "")

@@ -2,44 +2,17 @@ package mib
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-)
 
-// needTool returns the path of a net-snmp or libsmi tool. CI installs them
-// (scripts/deps), so there a missing tool fails the test; elsewhere it
-// skips.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (scripts/deps installs it)", name)
-		}
-		t.Skipf("%s is not installed (scripts/deps installs it)", name)
-	}
-	return p
-}
+	"github.com/dtrep/dtrep/internal/testtool"
+)
 
 // ietfDir is the directory of the IETF base modules (SNMPv2-SMI...), which
 // Debian does not ship: mib/ietf in the repository.
 func ietfDir(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
+	dir := testtool.ModuleRoot(t)
 	ietf := filepath.Join(dir, "mib", "ietf")
 	if _, err := os.Stat(filepath.Join(ietf, "SNMPv2-SMI.txt")); err != nil {
 		t.Fatalf("IETF base modules not found: %v", err)

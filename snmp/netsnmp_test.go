@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/testtool"
 	"github.com/dtrep/dtrep/mib"
 )
 
@@ -28,20 +29,6 @@ type netSNMP struct {
 	env                 []string
 	snmpd, trapd        *exec.Cmd
 	trapLog             string
-}
-
-// needTool returns a net-snmp tool's path: CI installs them (scripts/deps)
-// and fails without them; elsewhere the test skips.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (scripts/deps installs it)", name)
-		}
-		t.Skipf("%s is not installed (scripts/deps installs it)", name)
-	}
-	return p
 }
 
 // ietfDir is mib/ietf in the repository: the IETF modules Debian does not
@@ -86,7 +73,7 @@ const (
 func startNetSNMP(t testing.TB) *netSNMP {
 	t.Helper()
 	for _, tool := range []string{"snmpd", "snmptrapd", "snmpget", "snmpwalk", "snmpbulkwalk"} {
-		needTool(t, tool)
+		testtool.Path(t, tool)
 	}
 	dir, err := os.MkdirTemp("", "netsnmp")
 	if err != nil {

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dtrep/dtrep/internal/testtool"
 )
 
 // victoriaLogs is a VictoriaLogs server this test process started: a real
@@ -42,39 +44,11 @@ func (vl *victoriaLogs) cpuTime(t testing.TB) time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
-// vlBinary finds .bin/victoria-logs at the module root (scripts/deps builds
-// it). Missing, it fails the test under CI and skips it otherwise.
-func vlBinary(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
-	bin := filepath.Join(dir, ".bin", "victoria-logs")
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing (scripts/deps builds it)", bin)
-		}
-		t.Skipf("%s is missing (scripts/deps builds it)", bin)
-	}
-	return bin
-}
-
 // startVictoriaLogs runs VictoriaLogs on a free loopback port with a
 // temporary data directory and stops it (by its PID) when the test ends.
 func startVictoriaLogs(t testing.TB) *victoriaLogs {
 	t.Helper()
-	bin := vlBinary(t)
+	bin := testtool.Path(t, "victoria-logs")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

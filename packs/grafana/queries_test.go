@@ -16,6 +16,7 @@ import (
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	exporter "github.com/dtrep/dtrep/exporters/prometheus"
+	"github.com/dtrep/dtrep/internal/testtool"
 	pack "github.com/dtrep/dtrep/packs/prometheus"
 )
 
@@ -146,13 +147,7 @@ var grafanaVars = strings.NewReplacer("$__rate_interval", "1m", "$__range", "1h"
 
 // promtool parses every query: they are checked as recording rules.
 func TestQueriesParse(t *testing.T) {
-	bin, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("promtool is not installed (scripts/deps installs it)")
-		}
-		t.Skip("promtool is not installed (scripts/deps installs it)")
-	}
+	bin := testtool.Path(t, "promtool")
 	type rule struct {
 		Record string `yaml:"record"`
 		Expr   string `yaml:"expr"`

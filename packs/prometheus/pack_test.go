@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite the committed rule and test files")
@@ -158,13 +159,7 @@ func TestCheckerRefuses(t *testing.T) {
 
 // promtool accepts the rules and every unit test passes.
 func TestPromtool(t *testing.T) {
-	bin, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("promtool is not installed (scripts/deps installs it)")
-		}
-		t.Skip("promtool is not installed (scripts/deps installs it)")
-	}
+	bin := testtool.Path(t, "promtool")
 	for _, args := range [][]string{{"check", "rules", RulesFile}, {"test", "rules", TestsFile}} {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()

@@ -1,16 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
+	"github.com/dtrep/dtrep/internal/syncbuf"
 )
 
 func logEntry(i int) mgmt.LogEntry {
@@ -58,7 +57,7 @@ func TestLogsFollow(t *testing.T) {
 	defer func() { logsPoll = time.Second }()
 
 	resetFlags(rootCmd)
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	rootCmd.SetOut(out)
 	rootCmd.SetErr(out)
 	rootCmd.SetArgs([]string{"--socket", sock, "logs", "--follow"})
@@ -85,24 +84,7 @@ func TestLogsFollow(t *testing.T) {
 	}
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func waitOutput(t *testing.T, out *lockedBuffer, s string) {
+func waitOutput(t *testing.T, out *syncbuf.Buffer, s string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(out.String(), s) {

@@ -12,6 +12,7 @@ import (
 	"github.com/dtrep/dtrep/engine/repset"
 	"github.com/dtrep/dtrep/engine/stats"
 	"github.com/dtrep/dtrep/engine/view"
+	"github.com/dtrep/dtrep/internal/syncbuf"
 )
 
 func testView() view.View {
@@ -113,7 +114,7 @@ func TestViewWatch(t *testing.T) {
 	fake, _, sock := testServer(t)
 	fake.SetView(testView())
 	resetFlags(rootCmd)
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	rootCmd.SetOut(out)
 	rootCmd.SetErr(out)
 	rootCmd.SetArgs([]string{"--socket", sock, "view", "set", "old", "--watch", "--interval", "100ms"})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"sync"
@@ -10,26 +9,8 @@ import (
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/internal/syncbuf"
 )
-
-// syncBuffer is a bytes.Buffer written by run's goroutine and read by the
-// test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // scripted serves a fixed sequence of snapshots, then the last forever.
 type scripted struct {
@@ -64,7 +45,7 @@ func TestLiveWritesOnlyChanges(t *testing.T) {
 	newSource = func(options) (statsSource, func(), error) { return src, func() {}, nil }
 	defer func() { newSource = old }()
 
-	var out syncBuffer
+	var out syncbuf.Buffer
 	s, err := openSink(options{}, catalog.Must(), &out)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +71,7 @@ func TestLiveEndsAfterStop(t *testing.T) {
 	old := newSource
 	newSource = func(options) (statsSource, func(), error) { return src, func() {}, nil }
 	defer func() { newSource = old }()
-	var out syncBuffer
+	var out syncbuf.Buffer
 	s, _ := openSink(options{}, catalog.Must(), &out)
 	err := live(context.Background(), options{interval: time.Millisecond, stop: time.Now().Add(-time.Minute)}, s)
 	if err != nil || out.String() != "" {

@@ -21,6 +21,7 @@ import (
 	"github.com/dtrep/dtrep/engine/settings"
 	"github.com/dtrep/dtrep/engine/stats"
 	"github.com/dtrep/dtrep/engine/statsfile"
+	"github.com/dtrep/dtrep/internal/syncbuf"
 )
 
 // startLogger runs statistics logging on a server's settings, a snapshot
@@ -222,7 +223,7 @@ func TestLiveStatisticsFromAServer(t *testing.T) {
 
 	saved := filepath.Join(t.TempDir(), "live.sts")
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"-t", saved, "-IP", "127.0.0.1"}, &out, &errOut) }()
 	deadline := time.Now().Add(20 * time.Second)

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/server/servertest"
 	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/internal/syncbuf"
 )
 
 // loggedPair starts a pair whose source writes its logs in logDir, as
@@ -46,28 +46,11 @@ func loggedPair(t *testing.T, logDir string, over map[string]string) *servertest
 		}})
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // viewer runs logviewer until stop is called; stop returns its output.
-func viewer(t *testing.T, args ...string) (out *syncBuffer, stop func() string) {
+func viewer(t *testing.T, args ...string) (out *syncbuf.Buffer, stop func() string) {
 	t.Helper()
-	out = &syncBuffer{}
-	var errOut syncBuffer
+	out = &syncbuf.Buffer{}
+	var errOut syncbuf.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	go func() { done <- run(ctx, args, out, &errOut) }()
@@ -87,18 +70,18 @@ func viewer(t *testing.T, args ...string) (out *syncBuffer, stop func() string) 
 }
 
 // waitFor waits until the viewer has printed text.
-func waitFor(t *testing.T, out *syncBuffer, text string) {
+func waitFor(t *testing.T, out *syncbuf.Buffer, text string) {
 	t.Helper()
 	waitOutput(t, out, fmt.Sprintf("%q", text), func(s string) bool { return strings.Contains(s, text) })
 }
 
-func waitLines(t *testing.T, out *syncBuffer, n int) {
+func waitLines(t *testing.T, out *syncbuf.Buffer, n int) {
 	t.Helper()
 	waitOutput(t, out, fmt.Sprintf("%d lines", n), func(s string) bool { return strings.Count(s, "\n") >= n })
 }
 
 // waitOutput waits until the viewer's output satisfies ok.
-func waitOutput(t *testing.T, out *syncBuffer, what string, ok func(string) bool) {
+func waitOutput(t *testing.T, out *syncbuf.Buffer, what string, ok func(string) bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !ok(out.String()) {

@@ -9,7 +9,6 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/dtrep/dtrep/engine/settings"
 	"github.com/dtrep/dtrep/engine/stats"
 	"github.com/dtrep/dtrep/engine/wire"
+	"github.com/dtrep/dtrep/internal/syncbuf"
 )
 
 type testTarget struct {
@@ -25,26 +25,7 @@ type testTarget struct {
 	addr string
 	hub  *events.Hub
 	reg  *stats.Registry
-	log  *lockedBuffer
-}
-
-// lockedBuffer is the log the module writes from its sessions' goroutines
-// while a test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	log  *syncbuf.Buffer
 }
 
 func startTarget(t *testing.T) *testTarget {
@@ -54,7 +35,7 @@ func startTarget(t *testing.T) *testTarget {
 		t.Fatal(err)
 	}
 	cat := catalog.Must()
-	tt := &testTarget{hub: events.NewHub(cat), reg: stats.NewRegistry(), log: &lockedBuffer{}}
+	tt := &testTarget{hub: events.NewHub(cat), reg: stats.NewRegistry(), log: &syncbuf.Buffer{}}
 	st := settings.Overlay{Base: base, Over: map[string]string{"NetworkTimeout": "5"}}
 	tt.m = New(Config{ServerName: "t", Settings: st, Hub: tt.hub, Stats: tt.reg, DataPath: t.TempDir(),
 		Secret: func(wire.Hello) ([]byte, error) { return []byte("s3cret"), nil },

@@ -16,7 +16,7 @@ import (
 	"github.com/dtrep/dtrep/engine/logfile"
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server"
-	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/engine/settings/settingstest"
 	"github.com/dtrep/dtrep/internal/testtool"
 )
 
@@ -43,12 +43,8 @@ type nodeConfig struct {
 
 func startNode(t testing.TB, c nodeConfig) *node {
 	t.Helper()
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := settings.Overlay{Base: base, Over: map[string]string{"DataPath": c.dataPath, "LogDir": c.logDir,
-		"ConnectionSecret": "test-secret", "NetworkRetry": "1", "AutoRemirrorRetry": "1"}}
+	st := settingstest.With(t, map[string]string{"DataPath": c.dataPath, "LogDir": c.logDir,
+		"ConnectionSecret": "test-secret", "NetworkRetry": "1", "AutoRemirrorRetry": "1"})
 	if c.addr == "" {
 		c.addr = "127.0.0.1:0"
 	}

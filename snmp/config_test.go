@@ -2,24 +2,14 @@ package snmp
 
 import (
 	"bytes"
-	"path/filepath"
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
-	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/engine/settings/settingstest"
 )
 
-func readerWith(t *testing.T, over map[string]string) settings.Reader {
-	t.Helper()
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return settings.Overlay{Base: base, Over: over}
-}
-
 func TestConfigDefaults(t *testing.T) {
-	c, err := ConfigFrom(readerWith(t, nil), "srv1")
+	c, err := ConfigFrom(settingstest.With(t, nil), "srv1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +28,7 @@ func TestConfigDefaults(t *testing.T) {
 }
 
 func TestConfigParses(t *testing.T) {
-	c, err := ConfigFrom(readerWith(t, map[string]string{"SNMPAgentXAddress": "tcp:127.0.0.1:705",
+	c, err := ConfigFrom(settingstest.With(t, map[string]string{"SNMPAgentXAddress": "tcp:127.0.0.1:705",
 		"SNMPTrapPath": "both", "SNMPTrapDestinations": "a.example:1162, 10.0.0.1,[::1]:99",
 		"SNMPEngineID": "0x8000000001020304", "SNMPTrapVersion": "3", "SNMPTrapUser": "u",
 		"SNMPTrapAuthPassphrase": "12345678", "SNMPTrapPrivPassphrase": "abcdefgh"}), "x")
@@ -70,7 +60,7 @@ func TestConfigRefuses(t *testing.T) {
 		"privacy without auth": {"SNMPTrapVersion": "3", "SNMPTrapPath": "direct", "SNMPTrapUser": "u",
 			"SNMPTrapAuthProtocol": "none", "SNMPTrapPrivPassphrase": "abcdefgh"},
 	} {
-		_, err := ConfigFrom(readerWith(t, over), "x")
+		_, err := ConfigFrom(settingstest.With(t, over), "x")
 		if catalog.CodeOf(err) != catalog.CodeInvalidParameter {
 			t.Errorf("%s: %v, want code %d", name, err, catalog.CodeInvalidParameter)
 		}

@@ -19,7 +19,7 @@ import (
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/server/servertest"
-	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/engine/settings/settingstest"
 )
 
 // trapFrom matches a notification by the event that sent it and the
@@ -169,10 +169,8 @@ func must(t *testing.T, err error) {
 // ones of the stop leave during the sub-agent's grace period.
 func TestNetSNMPKernelTraps(t *testing.T) {
 	n := startNetSNMP(t)
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	must(t, err)
-	st := settings.Overlay{Base: base, Over: map[string]string{"DataPath": t.TempDir(),
-		"ConnectionSecret": "test", "LogDir": t.TempDir()}}
+	st := settingstest.With(t, map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test",
+		"LogDir": t.TempDir()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(t, err)
 	srv, err := server.New(server.Options{Settings: st, Name: "kernel", Listener: ln,

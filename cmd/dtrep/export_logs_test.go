@@ -16,7 +16,7 @@ import (
 	"github.com/dtrep/dtrep/engine/mgmt/mgmttest"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/server/servertest"
-	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/engine/settings/settingstest"
 	"github.com/dtrep/dtrep/engine/statsfile"
 )
 
@@ -43,11 +43,7 @@ func TestServeWritesAndServesItsLogs(t *testing.T) {
 	logDir := t.TempDir()
 	serverLog := slog.New(serverLogs) // what main makes the default logger
 	over := map[string]string{"LogDir": logDir, "StatsLoggingOn": "1", "StatsWriteInterval": "0"}
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := settings.Overlay{Base: base, Over: over}
+	st := settingstest.With(t, over)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	t.Cleanup(func() { cancel(); <-done })

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,16 +12,13 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/engine/settings/settingstest"
 )
 
 func promTestServer(t *testing.T, addr string) (*server.Server, settings.Reader) {
 	t.Helper()
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := settings.Overlay{Base: base, Over: map[string]string{"DataPath": t.TempDir(),
-		"ConnectionSecret": "test", "PrometheusAddress": addr}}
+	st := settingstest.With(t, map[string]string{"DataPath": t.TempDir(),
+		"ConnectionSecret": "test", "PrometheusAddress": addr})
 	srv, err := server.New(server.Options{Settings: st, Name: "prom-test"})
 	if err != nil {
 		t.Fatal(err)

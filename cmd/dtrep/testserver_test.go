@@ -2,26 +2,22 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/engine/settings/settingstest"
 )
 
 // newTestServer makes a server (not started) on embedded defaults, a
 // temporary DataPath and over, for the starters' tests.
 func newTestServer(t *testing.T, name string, over map[string]string) (*server.Server, settings.Reader) {
 	t.Helper()
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	o := map[string]string{"DataPath": t.TempDir(), "ConnectionSecret": "test"}
 	for k, v := range over {
 		o[k] = v
 	}
-	st := settings.Overlay{Base: base, Over: o}
+	st := settingstest.With(t, o)
 	srv, err := server.New(server.Options{Settings: st, Name: name})
 	if err != nil {
 		t.Fatal(err)

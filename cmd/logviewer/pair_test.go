@@ -18,7 +18,7 @@ import (
 	"github.com/dtrep/dtrep/engine/logfile"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/server/servertest"
-	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/engine/settings/settingstest"
 	"github.com/dtrep/dtrep/internal/syncbuf"
 )
 
@@ -27,11 +27,7 @@ import (
 func loggedPair(t *testing.T, logDir string, over map[string]string) *servertest.Pair {
 	t.Helper()
 	over["LogDir"] = logDir
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	router, err := logfile.OpenRouter(logfile.RouterOptions{Settings: settings.Overlay{Base: base, Over: over}})
+	router, err := logfile.OpenRouter(logfile.RouterOptions{Settings: settingstest.With(t, over)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,20 +7,11 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
-	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/engine/settings/settingstest"
 )
 
-func openSettings(t *testing.T, over map[string]string) settings.Reader {
-	t.Helper()
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return settings.Overlay{Base: base, Over: over}
-}
-
 func TestConfigDefaults(t *testing.T) {
-	c, err := ConfigFromSettings(openSettings(t, nil))
+	c, err := ConfigFromSettings(settingstest.With(t, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +27,7 @@ func TestConfigFromSettings(t *testing.T) {
 	if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := ConfigFromSettings(openSettings(t, map[string]string{
+	c, err := ConfigFromSettings(settingstest.With(t, map[string]string{
 		"ElasticsearchAddresses":      " http://a:9200 ,https://b:9200/insert/elasticsearch,",
 		"ElasticsearchUsername":       "u",
 		"ElasticsearchPassword":       "p",
@@ -67,7 +58,7 @@ func TestConfigRefused(t *testing.T) {
 		"header":    {"ElasticsearchHeaders": "no colon here"},
 		"ca":        {"ElasticsearchCACertificate": "/nonexistent/ca.pem"},
 	} {
-		_, err := ConfigFromSettings(openSettings(t, over))
+		_, err := ConfigFromSettings(settingstest.With(t, over))
 		if catalog.CodeOf(err) != catalog.CodeInvalidParameter {
 			t.Errorf("%s: %v, want code 101", name, err)
 		}

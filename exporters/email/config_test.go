@@ -10,19 +10,11 @@ import (
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/settings"
+	"github.com/dtrep/dtrep/engine/settings/settingstest"
 )
 
-func openSettings(t *testing.T, over map[string]string) settings.Reader {
-	t.Helper()
-	base, err := settings.Open(filepath.Join(t.TempDir(), "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return settings.Overlay{Base: base, Over: over}
-}
-
 func TestConfigDefaultsDisabled(t *testing.T) {
-	c, err := ConfigFromSettings(openSettings(t, nil), "src.example")
+	c, err := ConfigFromSettings(settingstest.With(t, nil), "src.example")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +27,7 @@ func TestConfigDefaultsDisabled(t *testing.T) {
 }
 
 func TestConfigFromSettings(t *testing.T) {
-	c, err := ConfigFromSettings(openSettings(t, map[string]string{
+	c, err := ConfigFromSettings(settingstest.With(t, map[string]string{
 		"EmailServer": "mail.example.com", "EmailSecurity": "tls", "EmailTo": " a@example.com, B <b@example.com>,",
 		"EmailLevels": "Error", "EmailEventIDs": "4003, 5100-5107", "EmailExcludeEventIDs": "4011",
 		"EmailUsername": "u", "EmailPassword": "p", "EmailFrom": "Replication <dt@example.com>",
@@ -62,7 +54,7 @@ func TestConfigFromSettings(t *testing.T) {
 		}
 	}
 	for sec, port := range map[string]int{"none": 25, "starttls": 587} {
-		c, err := ConfigFromSettings(openSettings(t, map[string]string{"EmailServer": "m", "EmailSecurity": sec, "EmailTo": "a@b.c"}), "h")
+		c, err := ConfigFromSettings(settingstest.With(t, map[string]string{"EmailServer": "m", "EmailSecurity": sec, "EmailTo": "a@b.c"}), "h")
 		if err != nil || c.Port != port {
 			t.Errorf("%s: port %d, %v", sec, c.Port, err)
 		}
@@ -106,7 +98,7 @@ func TestConfigErrors(t *testing.T) {
 		for k, v := range tc.set {
 			set[k] = v
 		}
-		_, err := ConfigFromSettings(openSettings(t, set), "h")
+		_, err := ConfigFromSettings(settingstest.With(t, set), "h")
 		if catalog.CodeOf(err) != tc.code || !strings.Contains(err.Error(), tc.text) {
 			t.Errorf("%s: %v, want code %d naming %q", tc.name, err, tc.code, tc.text)
 		}

@@ -61,8 +61,11 @@ func TestTargetKilledMidStream(t *testing.T) {
 	port := freePort(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "target.yaml")
-	writeFile(t, cfg, []byte(fmt.Sprintf("Port: %d\nDataPath: %s\nConnectionSecret: test-secret\nManagementSocket: %s\nConsoleAddress: \"\"\n",
-		port, filepath.Join(dir, "data"), filepath.Join(dir, "target.sock"))), 0o600)
+	// The metrics endpoint gets a free port too: the default, 9561, would
+	// collide with any other dtrep serve on the machine.
+	writeFile(t, cfg, []byte(fmt.Sprintf("Port: %d\nDataPath: %s\nConnectionSecret: test-secret\nManagementSocket: %s\n"+
+		"ConsoleAddress: \"\"\nPrometheusAddress: 127.0.0.1:%d\n",
+		port, filepath.Join(dir, "data"), filepath.Join(dir, "target.sock"), freePort(t))), 0o600)
 	tp := &targetProcess{bin: bin, config: cfg}
 	tp.start(t)
 	defer tp.kill()

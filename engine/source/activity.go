@@ -47,12 +47,13 @@ func (c *Connection) errNotConnected() error {
 	return catalog.Err(catalog.CodeConnectionNotExist, "connection %d to %s is not established", c.cfg.ID, c.cfg.Target)
 }
 
-// startActivity runs fn in the mirror slot, in the background: it raises
+// start runs fn in the mirror slot, in the background: it raises
 // the kind's start event, shows its Mirror Status, and when fn returns
 // raises done (nil), stop (stopped by the user or the session ended) and
 // hands the error to after, which may be nil.
-func (c *Connection) startActivity(kind *activityKind, fn func(ctx context.Context, s *session) error,
+func (o *opsState) start(kind *activityKind, fn func(ctx context.Context, s *session) error,
 	after func(error)) error {
+	c := o.c
 	s := c.sess.Load()
 	if s == nil {
 		return c.errNotConnected()
@@ -91,7 +92,8 @@ func (c *Connection) startActivity(kind *activityKind, fn func(ctx context.Conte
 }
 
 // running returns the running activity of kind, or a 121 error.
-func (c *Connection) runningActivity(name string) (*activityKind, error) {
+func (o *opsState) running(name string) (*activityKind, error) {
+	c := o.c
 	kind, err := activityByName(name)
 	if err != nil {
 		return nil, err
@@ -105,7 +107,7 @@ func (c *Connection) runningActivity(name string) (*activityKind, error) {
 // PauseActivity pauses the running verification, orphan removal or
 // restore (events 4059, 4049, 4054).
 func (c *Connection) PauseActivity(name string) error {
-	kind, err := c.runningActivity(name)
+	kind, err := c.ops.running(name)
 	if err != nil {
 		return err
 	}
@@ -124,7 +126,7 @@ func (c *Connection) PauseActivity(name string) error {
 
 // ResumeActivity resumes a paused activity (events 4060, 4050, 4055).
 func (c *Connection) ResumeActivity(name string) error {
-	kind, err := c.runningActivity(name)
+	kind, err := c.ops.running(name)
 	if err != nil {
 		return err
 	}
@@ -147,12 +149,12 @@ func (c *Connection) ResumeActivity(name string) error {
 // (its stop event, 4061, 4051 or 4056, is raised by then), or when ctx
 // ends first with an error saying it is still stopping.
 func (c *Connection) StopActivity(ctx context.Context, name string) error {
-	kind, err := c.runningActivity(name)
+	kind, err := c.ops.running(name)
 	if err != nil {
 		return err
 	}
 	c.mir.ctl.stop()
-	return c.waitStopped(ctx, kind.name)
+	return c.mir.waitStopped(ctx, kind.name)
 }
 
 // stoppedByUser tells a user's stop from a failure: a failed verification
@@ -165,7 +167,8 @@ func stoppedByUser(err error, s *session) bool {
 // events, a remirror on reconnect) once the mirror slot is free, instead of
 // dropping it because a verification, orphan removal, restore or another
 // mirror held the slot.
-func (c *Connection) deferMirror(mode string) {
+func (o *opsState) deferMirror(mode string) {
+	c := o.c
 	c.spawnOrRun(func() {
 		c.mir.ctl.wait()
 		if c.sess.Load() != nil {

@@ -51,18 +51,27 @@ type Config struct {
 	Log      *slog.Logger
 }
 
-// Connection is a source connection: see the package documentation. It
-// holds the parts that each do one job, and runs their life (connect,
-// auto-disconnect, reconnect):
+// Connection is a source connection: see the package documentation. It is
+// the coordinator: it runs the connection's life (connect, auto-disconnect,
+// reconnect), answers the management API, and holds the parts that do the
+// work, each a type with one job that points back at the connection only to
+// reach the others:
 //   - b, the builder: file system -> ops in the queue (build.go)
 //   - q, the queue: ops waiting to be sent and acknowledged (diskqueue.go)
 //   - replicator: capture records -> ops (replicate.go), started by Run
-//   - mir: mirrors and the slot activities share (mirror.go)
-//   - tx: what is sent and acknowledged, and its pause (transmit.go)
+//   - mir, the mirrorer: mirrors, the slot the activities share, the
+//     remirrors a reconnect or a recovery owes (mirror.go, remirror.go)
+//   - tx, the transmitter: what is sent and acknowledged, and its pause
+//     (transmit.go)
 //   - sched: schedules, bandwidth and transmission windows (schedule.go)
-//   - tasks: task commands waiting for their outcome (tasks.go)
-//   - ops: verification, orphans, restore, Restore Required (ops.go)
-//   - dq: the queue's overflow and recovery (overflow.go)
+//   - tasks, the task book: task commands waiting for their outcome
+//     (tasks.go)
+//   - ops: the activities in the mirror slot (verification, orphan removal,
+//     restore) and Restore Required (ops.go, activity.go, orphans.go,
+//     restore.go)
+//   - ver, the verifier: verifications and their retries (verify.go)
+//   - dq: the queue's journal, overflow and recovery (diskqueue.go,
+//     overflow.go)
 type Connection struct {
 	cfg   Config
 	q     *queue.Queue
@@ -78,6 +87,7 @@ type Connection struct {
 	tasks taskBook
 	cnt   connCounters
 	ops   opsState
+	ver   verifier
 	dq    diskQueueState
 
 	captureErr atomic.Pointer[string] // why capture stopped; nil while it runs
@@ -103,6 +113,7 @@ func New(cfg Config) *Connection {
 		cfg.Log = slog.Default()
 	}
 	c := &Connection{cfg: cfg}
+	c.mir.c, c.tx.c, c.sched.c, c.tasks.c, c.dq.c, c.ver.c, c.ops.c = c, c, c, c, c, c, c
 	c.tx.resume = make(chan struct{}, 1)
 	c.life.init()
 	chunk := int(cfg.Settings.Int(catalog.SettingMirrorChunkSize))
@@ -116,7 +127,7 @@ func New(cfg Config) *Connection {
 		c.st.s.TargetDataState = DataMirrorRequired
 	}
 	c.initOps()
-	c.initDiskQueue()
+	c.dq.init()
 	c.bindCounters()
 	return c
 }
@@ -176,8 +187,8 @@ func (c *Connection) raise(id catalog.EventID, args ...string) {
 
 // Run runs the connection until ctx ends (the job is stopped).
 func (c *Connection) Run(ctx context.Context) error {
-	defer c.closeQueue()
-	defer c.stopOps()
+	defer c.dq.close()
+	defer c.ops.stop()
 	// Whatever Run started ends with it, and is waited for, whether ctx
 	// ended or the connection gave up.
 	defer c.life.end()
@@ -188,7 +199,7 @@ func (c *Connection) Run(ctx context.Context) error {
 	if err := repl.start(); err != nil {
 		return err
 	}
-	c.life.spawn(c.runSchedules)
+	c.life.spawn(c.sched.run)
 	c.st.update(func(s *Status) { s.ReplicationStatus = ReplPending })
 	c.life.spawn(repl.run)
 
@@ -199,7 +210,7 @@ func (c *Connection) Run(ctx context.Context) error {
 	// auto-reconnects (events 4009-4011, autoReConnects).
 	reconnecting := false
 	for ctx.Err() == nil {
-		if c.recoverOverflow(true) {
+		if c.dq.recover(true) {
 			reconnecting = true
 		}
 		if reconnecting {
@@ -251,7 +262,7 @@ func (c *Connection) Run(ctx context.Context) error {
 			s.ConnectedSince = time.Time{}
 			s.LastError = reason
 		})
-		c.recoverOverflow(false)
+		c.dq.recover(false)
 		if c.cfg.Settings.Int(catalog.SettingAutoRetransmit) == 0 {
 			return errors.New(reason)
 		}
@@ -363,29 +374,32 @@ func (c *Connection) serve(ctx context.Context, s *session) {
 		}
 	})
 	c.cfg.Stats.SetText(catalog.StatConnectTime, time.Now().Format(time.ANSIC))
-	c.sessionStarted()
+	c.dq.sessionStarted()
 
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Add(4)
-	go func() { defer wg.Done(); s.receive(c.q, c) }()
+	go func() {
+		defer wg.Done()
+		s.receive(c.q, acker{acked: c.tx.acked, taskResult: c.tasks.result, jobState: c.jobState})
+	}()
 	go func() {
 		defer wg.Done()
 		s.send(sctx, c.q, sendLimits{
 			maxOps: 256, maxBytes: func() int64 { return frameBytes(c.bandwidth()) },
 			window: func() int { return int(max(1, c.cfg.Settings.Int(catalog.SettingSourcePendingAcks))) },
 			paused: &c.tx.paused, held: &c.sched.held, resume: c.tx.resume,
-		}, c.sent)
+		}, c.tx.sent)
 	}()
 	go func() { defer wg.Done(); c.keepAlive(sctx, s) }()
-	go func() { defer wg.Done(); c.remirrorRetry(sctx) }()
+	go func() { defer wg.Done(); c.mir.retryLoop(sctx) }()
 
-	if mode := c.sessionMirror(); mode != "" {
-		c.startMirror(mode)
+	if mode := c.mir.forSession(); mode != "" {
+		c.mir.start(mode)
 	}
 
-	c.waitSession(ctx, s)
+	c.dq.waitSession(ctx, s)
 	cancel()
 	wg.Wait()
 	c.mir.ctl.wait()

@@ -57,14 +57,15 @@ func queueOpts(st Settings, jobID string) queue.Opts {
 	return o
 }
 
-// openQueue opens the connection's queue: the job's journal when disk
+// open opens the connection's queue: the job's journal when disk
 // queuing is on, so what a crashed source had queued is sent after its
 // restart under the same epoch. A journal that cannot be opened leaves the
 // connection with a memory queue.
-func (c *Connection) openQueue() *queue.Queue {
+func (d *diskQueueState) open() *queue.Queue {
+	c := d.c
 	o := queueOpts(c.cfg.Settings, c.cfg.JobID)
 	o.Pool = poolFor(c.cfg.Kernel, c.cfg.Settings, c.cfg.Hub)
-	o.OnOverflow = c.onOverflow
+	o.OnOverflow = c.dq.onOverflow
 	o.Log = c.cfg.Log
 	q, rec, err := queue.Open(o)
 	if err != nil {
@@ -90,10 +91,11 @@ func (c *Connection) openQueue() *queue.Queue {
 	return q
 }
 
-// closeQueue ends the queue with the connection: an empty queue is
+// close ends the queue with the connection: an empty queue is
 // removed (the next start begins a new epoch with nothing to resend); one
 // still holding operations stays for the next start to send.
-func (c *Connection) closeQueue() {
+func (d *diskQueueState) close() {
+	c := d.c
 	var err error
 	if c.q.Idle() {
 		err = c.q.Discard()
@@ -120,8 +122,9 @@ func RemoveQueue(st Settings, jobID string) error {
 // jobIDPattern keeps a job ID to one path element.
 var jobIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 
-// bindQueueCounters publishes the disk queue level.
-func (c *Connection) bindQueueCounters() {
+// bindCounters publishes the disk queue level.
+func (d *diskQueueState) bindCounters() {
+	c := d.c
 	q := c.q
 	c.cfg.Stats.SetFunc(catalog.StatConBytesInDiskQueue, func() int64 { return q.Counts().BytesInDiskQueue })
 }

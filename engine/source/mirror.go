@@ -36,6 +36,7 @@ const hashBatch = 16384
 // verification, orphan removal or restore occupies (ctl), and the mirror
 // owed at the next connect or retry (need).
 type mirrorer struct {
+	c    *Connection
 	ctl  mirrorControl
 	need atomic.Value // string mode to run at the next connect, "" none
 }
@@ -118,16 +119,17 @@ func (m *mirrorControl) gate(ctx context.Context) error {
 // connect.
 func (c *Connection) RequestMirror(mode string) {
 	if s := c.sess.Load(); s != nil {
-		c.startMirror(mode)
+		c.mir.start(mode)
 		return
 	}
 	c.mir.need.Store(mode)
 }
 
-// startMirror runs a mirror of mode on a goroutine the connection owns;
+// start runs a mirror of mode on a goroutine the connection owns;
 // it ends with the session it started in (runMirror) or the connection.
-func (c *Connection) startMirror(mode string) {
-	c.life.spawn(func(ctx context.Context) { c.runMirror(ctx, mode) })
+func (mr *mirrorer) start(mode string) {
+	c := mr.c
+	c.life.spawn(func(ctx context.Context) { c.mir.run(ctx, mode) })
 }
 
 // StartMirror starts a mirror (113 when one is already running).
@@ -154,7 +156,7 @@ func (c *Connection) StopMirror(ctx context.Context) error {
 	if !c.mir.ctl.stop() {
 		return catalog.Err(catalog.CodeMirrorNotRunning, "connection %d", c.cfg.ID)
 	}
-	return c.waitStopped(ctx, "mirror")
+	return c.mir.waitStopped(ctx, "mirror")
 }
 
 // ErrStopping says a stop was asked for but ctx ended before the mirror
@@ -163,7 +165,8 @@ var ErrStopping = errors.New("still stopping")
 
 // waitStopped waits for the stopped mirror or activity what to end; when
 // ctx ends first the error says it is still stopping (108, ErrStopping).
-func (c *Connection) waitStopped(ctx context.Context, what string) error {
+func (mr *mirrorer) waitStopped(ctx context.Context, what string) error {
+	c := mr.c
 	if err := c.mir.ctl.waitCtx(ctx); err != nil {
 		return catalog.Wrap(catalog.CodeMirrorActive, err, "connection %d: the %s was asked to stop", c.cfg.ID, what)
 	}
@@ -240,10 +243,11 @@ type mirror struct {
 	lastSeq uint64   // highest sequence this mirror queued
 }
 
-func (c *Connection) runMirror(parent context.Context, mode string) {
+func (mr *mirrorer) run(parent context.Context, mode string) {
+	c := mr.c
 	ctx, ok := c.mir.ctl.begin(parent)
 	if !ok {
-		c.deferMirror(mode)
+		c.ops.deferMirror(mode)
 		return
 	}
 	defer c.mir.ctl.end()
@@ -302,7 +306,7 @@ func (c *Connection) runMirror(parent context.Context, mode string) {
 	host := c.ctxArgs()[0]
 	c.raise(catalog.EventDoubleTake4023, host, "("+c.cfg.Target+")", c.cfg.Set.Name(), strconv.Itoa(c.cfg.ID),
 		fmt.Sprintf("%d bytes in %s", m.done, time.Since(start).Round(time.Millisecond)))
-	c.afterMirror(mode)
+	c.ver.afterMirror(mode)
 }
 
 func (m *mirror) run(ctx context.Context) error {

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"sync"
 	"sync/atomic"
 
 	"github.com/dtrep/dtrep/engine/status"
@@ -20,15 +19,14 @@ const (
 // a connection: the target's Restore Required flag and the running
 // verification, orphan removal or restore.
 type opsState struct {
+	c *Connection
+
 	restoreReq atomic.Bool // the target's copy is authoritative (Restore Required)
 	resolving  atomic.Bool // this source told the target the copies agree (restore, user remirror)
 
 	activity atomic.Pointer[activityKind] // running activity; nil when a mirror or nothing runs
 
 	stopped atomic.Bool // Run returned: nothing new starts
-
-	verifyMu    sync.Mutex
-	verifyRetry *retryState // the failed verification being retried
 }
 
 func (c *Connection) initOps() {
@@ -78,10 +76,11 @@ func (c *Connection) overlay(s Status) Status {
 // RestoreRequired reports the target's Restore Required flag.
 func (c *Connection) RestoreRequired() bool { return c.ops.restoreReq.Load() }
 
-// stopOps ends what outlives sessions when the connection stops: a pending
+// stop ends what outlives sessions when the connection stops: a pending
 // verification retry, and tasks that will now never run (4201).
-func (c *Connection) stopOps() {
+func (o *opsState) stop() {
+	c := o.c
 	c.ops.stopped.Store(true)
-	c.cancelVerifyRetry()
-	c.discardTasks()
+	c.ver.cancelRetry()
+	c.tasks.discard()
 }

@@ -24,8 +24,8 @@ const orphanSettle = 200 * time.Millisecond
 // removes each one, or moves it under MoveOrphansDir when MoveOrphanedFiles
 // is 1, and counts it (Orphan Files/Directories/Bytes Removed).
 func (c *Connection) StartOrphans() error {
-	return c.startActivity(actOrphans, func(ctx context.Context, s *session) error {
-		_, err := c.removeOrphans(ctx, s, true, nil)
+	return c.ops.start(actOrphans, func(ctx context.Context, s *session) error {
+		_, err := c.ops.removeOrphans(ctx, s, true, nil)
 		if err != nil {
 			return err
 		}
@@ -41,7 +41,8 @@ type orphan struct {
 // removeOrphans finds the target's orphans, tells found about each one and,
 // with remove, queues their removal in stream order. It returns how many
 // it found.
-func (c *Connection) removeOrphans(ctx context.Context, s *session, remove bool, found func(rel string, t wire.FileType)) (int64, error) {
+func (o *opsState) removeOrphans(ctx context.Context, s *session, remove bool, found func(rel string, t wire.FileType)) (int64, error) {
+	c := o.c
 	var cands []orphan
 	dirs := []string{""}
 	for len(dirs) > 0 {
@@ -50,7 +51,7 @@ func (c *Connection) removeOrphans(ctx context.Context, s *session, remove bool,
 		if err := c.mir.ctl.gate(ctx); err != nil {
 			return 0, err
 		}
-		sub, orphans, err := c.orphansIn(ctx, s, dir)
+		sub, orphans, err := c.ops.orphansIn(ctx, s, dir)
 		if err != nil {
 			return 0, err
 		}
@@ -60,7 +61,7 @@ func (c *Connection) removeOrphans(ctx context.Context, s *session, remove bool,
 	if len(cands) == 0 {
 		return 0, nil
 	}
-	if err := c.settle(ctx); err != nil {
+	if err := c.ops.settle(ctx); err != nil {
 		return 0, err
 	}
 	var n int64
@@ -84,7 +85,8 @@ func (c *Connection) removeOrphans(ctx context.Context, s *session, remove bool,
 
 // orphansIn compares one directory on both sides. It returns the
 // subdirectories to descend into and the target's entries that are orphans.
-func (c *Connection) orphansIn(ctx context.Context, s *session, dir string) (sub []string, orphans []orphan, err error) {
+func (o *opsState) orphansIn(ctx context.Context, s *session, dir string) (sub []string, orphans []orphan, err error) {
+	c := o.c
 	set := c.cfg.Set
 	local := map[string]fs.FileMode{}
 	ents, err := os.ReadDir(c.abs(dir))
@@ -136,7 +138,8 @@ func (c *Connection) orphansIn(ctx context.Context, s *session, dir string) (sub
 }
 
 // settle waits until changes made before now have been captured and queued.
-func (c *Connection) settle(ctx context.Context) error {
+func (o *opsState) settle(ctx context.Context) error {
+	c := o.c
 	if !sleepCtx(ctx, orphanSettle) {
 		return ctx.Err()
 	}

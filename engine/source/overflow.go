@@ -18,6 +18,7 @@ const ReplOutOfMemory = status.ReplicationOutOfMemory
 // diskQueueState is what the connection keeps about its queue beyond the
 // queue itself.
 type diskQueueState struct {
+	c *Connection
 	// damaged: the journal lost operations to damage when it was opened.
 	damaged bool
 	// orphans: changes were lost (a crash, damage, a discarded queue), so
@@ -34,11 +35,12 @@ type overflowError struct{ why queue.Overflow }
 
 func (e overflowError) Error() string { return e.why.String() }
 
-// initDiskQueue opens the queue and takes its epoch; the statistics are
+// init opens the queue and takes its epoch; the statistics are
 // bound here too since they read the queue.
-func (c *Connection) initDiskQueue() {
+func (d *diskQueueState) init() {
+	c := d.c
 	c.dq.ch = make(chan struct{}, 1)
-	c.q = c.openQueue()
+	c.q = c.dq.open()
 	c.epoch = c.q.Epoch()
 	if c.q.NextSeq() > 1 {
 		// Recovered: sequences up to the reservation may be on the target
@@ -53,13 +55,14 @@ func (c *Connection) initDiskQueue() {
 		}
 		c.st.update(func(s *Status) { s.TargetDataState = DataMirrorRequired })
 	}
-	c.bindQueueCounters()
+	c.dq.bindCounters()
 }
 
 // onOverflow is the queue's OnOverflow: it runs on the goroutine that
 // pushed, so it only records the overflow, marks replication out of memory
 // (event 8196) when memory ran out, and wakes the session.
-func (c *Connection) onOverflow(why queue.Overflow) {
+func (d *diskQueueState) onOverflow(why queue.Overflow) {
+	c := d.c
 	if !c.dq.why.CompareAndSwap(0, int32(why)) {
 		return
 	}
@@ -74,13 +77,14 @@ func (c *Connection) onOverflow(why queue.Overflow) {
 	}
 }
 
-// recoverOverflow finishes the auto-disconnect an overflow started: the
+// recover finishes the auto-disconnect an overflow started: the
 // queue is discarded (its operations will never reach the target, so the
 // target needs the remirror AutoRemirror asks for at the reconnect). raise
 // says whether events 4007 and 4008 are still to be raised (they are not
 // when a session just failed for this overflow). It reports whether there
 // was an overflow.
-func (c *Connection) recoverOverflow(raise bool) bool {
+func (d *diskQueueState) recover(raise bool) bool {
+	c := d.c
 	why := queue.Overflow(c.dq.why.Load())
 	if why == queue.OverflowNone {
 		return false
@@ -101,9 +105,10 @@ func (c *Connection) recoverOverflow(raise bool) bool {
 
 // waitSession waits until the session ends, ending it when ctx ends or
 // the queue overflows.
-func (c *Connection) waitSession(ctx context.Context, s *session) {
+func (d *diskQueueState) waitSession(ctx context.Context, s *session) {
+	c := d.c
 	for {
-		if err := c.overflowed(); err != nil {
+		if err := c.dq.overflowed(); err != nil {
 			s.fail(err)
 		}
 		select {
@@ -118,7 +123,8 @@ func (c *Connection) waitSession(ctx context.Context, s *session) {
 }
 
 // overflowed is the overflow the session must end for, if any.
-func (c *Connection) overflowed() error {
+func (d *diskQueueState) overflowed() error {
+	c := d.c
 	if why := queue.Overflow(c.dq.why.Load()); why != queue.OverflowNone {
 		return overflowError{why}
 	}
@@ -126,7 +132,8 @@ func (c *Connection) overflowed() error {
 }
 
 // sessionStarted clears what only lasts until a reconnect succeeds.
-func (c *Connection) sessionStarted() {
+func (d *diskQueueState) sessionStarted() {
+	c := d.c
 	c.st.update(func(s *Status) {
 		// Connected, with capture running: replication is Ready until
 		// the next change makes it Replicating.

@@ -11,21 +11,22 @@ import (
 // whether its recovery mirror has finished.
 const recoveryPoll = 250 * time.Millisecond
 
-// remirrorRetry runs while connected. Every AutoRemirrorRetry seconds it
+// retryLoop runs while connected. Every AutoRemirrorRetry seconds it
 // checks whether the connection still needs a remirror (one its reconnect
 // or an overflow asked for that could not start, or that a failure
 // interrupted without ending the session) and starts it when no mirror
 // runs; zero turns these checks off (the setting is read live). Before
 // that, an orphan pass owed after a source crash or a discarded queue
 // runs as soon as the mirror slot is free (see recoveryOrphans).
-func (c *Connection) remirrorRetry(ctx context.Context) {
+func (mr *mirrorer) retryLoop(ctx context.Context) {
+	c := mr.c
 	next := time.Now()
 	for sleepCtx(ctx, recoveryPoll) {
-		if c.mirrorBusy() {
+		if c.mir.busy() {
 			continue
 		}
 		if c.dq.orphans.Load() {
-			c.recoveryOrphans(ctx)
+			c.mir.recoveryOrphans(ctx)
 			continue
 		}
 		every := time.Duration(c.cfg.Settings.Int(catalog.SettingAutoRemirrorRetry)) * time.Second
@@ -35,22 +36,24 @@ func (c *Connection) remirrorRetry(ctx context.Context) {
 		next = time.Now().Add(every)
 		if mode := c.mir.need.Swap("").(string); mode != "" {
 			c.cfg.Log.Info("remirror still needed: starting it", "connection", c.cfg.ID, "mode", mode)
-			c.startMirror(mode)
+			c.mir.start(mode)
 		}
 	}
 }
 
-// sessionMirror is the mirror a new session starts with: the one needed,
+// forSession is the mirror a new session starts with: the one needed,
 // unless an orphan pass is owed first; remirrorRetry starts the mirror
 // after it then.
-func (c *Connection) sessionMirror() string {
+func (mr *mirrorer) forSession() string {
+	c := mr.c
 	if c.dq.orphans.Load() {
 		return ""
 	}
 	return c.mir.need.Swap("").(string)
 }
 
-func (c *Connection) mirrorBusy() bool {
+func (mr *mirrorer) busy() bool {
+	c := mr.c
 	c.mir.ctl.mu.Lock()
 	defer c.mir.ctl.mu.Unlock()
 	return c.mir.ctl.running
@@ -62,10 +65,11 @@ func (c *Connection) mirrorBusy() bool {
 // only sends what the source has. The orphans go first so the mirror that
 // follows also resends the times of the directories they were removed
 // from. The pass is owed again if it fails.
-func (c *Connection) recoveryOrphans(ctx context.Context) {
+func (mr *mirrorer) recoveryOrphans(ctx context.Context) {
+	c := mr.c
 	c.dq.orphans.Store(false)
-	err := c.startActivity(actOrphans, func(ctx context.Context, s *session) error {
-		if _, err := c.removeOrphans(ctx, s, true, nil); err != nil {
+	err := c.ops.start(actOrphans, func(ctx context.Context, s *session) error {
+		if _, err := c.ops.removeOrphans(ctx, s, true, nil); err != nil {
 			return err
 		}
 		return c.waitAckedSeq(ctx, s, c.lastQueued())
@@ -75,7 +79,7 @@ func (c *Connection) recoveryOrphans(ctx context.Context) {
 			return
 		}
 		if mode := c.mir.need.Swap("").(string); mode != "" {
-			c.startMirror(mode)
+			c.mir.start(mode)
 		}
 	})
 	if err != nil {

@@ -34,14 +34,14 @@ type RestoreOptions struct {
 // clears that state and a difference mirror then sends the target what
 // only the source has.
 func (c *Connection) StartRestore(o RestoreOptions) error {
-	return c.startActivity(actRestore, func(ctx context.Context, s *session) error {
+	return c.ops.start(actRestore, func(ctx context.Context, s *session) error {
 		r := &restorer{c: c, s: s, o: o, bs: c.b.cache.BlockSize()}
 		return r.run(ctx)
 	}, func(err error) {
 		if err != nil || !c.ops.restoreReq.Load() {
 			return
 		}
-		if rerr := c.resolveRestore(); rerr != nil {
+		if rerr := c.ops.resolveRestore(); rerr != nil {
 			c.cfg.Log.Warn("restore done but the target was not told", "connection", c.cfg.ID, "err", rerr)
 			return
 		}
@@ -50,7 +50,8 @@ func (c *Connection) StartRestore(o RestoreOptions) error {
 }
 
 // resolveRestore tells the target that the copies agree again.
-func (c *Connection) resolveRestore() error {
+func (o *opsState) resolveRestore() error {
+	c := o.c
 	s := c.sess.Load()
 	if s == nil {
 		return c.errNotConnected()
@@ -71,7 +72,7 @@ func (c *Connection) StartUserMirror(mode string) error {
 	running := c.mir.ctl.running
 	c.mir.ctl.mu.Unlock()
 	if !running && c.ops.restoreReq.Load() {
-		if err := c.resolveRestore(); err != nil {
+		if err := c.ops.resolveRestore(); err != nil {
 			return err
 		}
 	}

@@ -14,11 +14,8 @@ import (
 	"github.com/dtrep/dtrep/engine/wire"
 )
 
-type noAcker struct{}
-
-func (noAcker) acked(*wire.Ack)             {}
-func (noAcker) taskResult(*wire.TaskResult) {}
-func (noAcker) jobState(*wire.JobState)     {}
+// noAcker ignores what the target sends beyond replies.
+var noAcker = acker{acked: func(*wire.Ack) {}, taskResult: func(*wire.TaskResult) {}, jobState: func(*wire.JobState) {}}
 
 // fakeTarget answers every ListRequest with entries.
 func fakeTarget(t *testing.T, entries []wire.DirEntry) *session {
@@ -36,7 +33,7 @@ func fakeLister(t *testing.T, entries []wire.DirEntry, more bool) *session {
 	t.Helper()
 	a, b := net.Pipe()
 	s := newSession(wire.NewConn(a, wire.Options{}), wire.Hello{})
-	go s.receive(queue.New(1), noAcker{})
+	go s.receive(queue.New(1), noAcker)
 	peer := wire.NewConn(b, wire.Options{})
 	go func() {
 		for {

@@ -20,6 +20,7 @@ const (
 
 // schedState is the schedule in effect and what it decides now.
 type schedState struct {
+	c         *Connection
 	spec      atomic.Pointer[schedule.Spec]
 	poke      chan struct{} // a new schedule: apply it now
 	held      atomic.Bool   // outside every transmission window: send nothing
@@ -47,12 +48,13 @@ func (c *Connection) SetSchedule(s *schedule.Spec) {
 // Schedule is the connection's schedule, nil for none.
 func (c *Connection) Schedule() *schedule.Spec { return c.sched.spec.Load() }
 
-// runSchedules applies the schedule every ScheduleInterval seconds until
+// run applies the schedule every ScheduleInterval seconds until
 // ctx ends.
-func (c *Connection) runSchedules(ctx context.Context) {
+func (s *schedState) run(ctx context.Context) {
+	c := s.c
 	var sc scheduler
 	for {
-		c.applySchedule(&sc, time.Now())
+		c.sched.apply(&sc, time.Now())
 		every := time.Duration(max(1, c.cfg.Settings.Int(catalog.SettingScheduleInterval))) * time.Second
 		t := time.NewTimer(every)
 		select {
@@ -80,7 +82,8 @@ func kbpsText(k int64) string {
 	return strconv.FormatInt(k, 10) + " Kbps"
 }
 
-func (c *Connection) applySchedule(sc *scheduler, now time.Time) {
+func (s *schedState) apply(sc *scheduler, now time.Time) {
+	c := s.c
 	spec := c.sched.spec.Load()
 	a := c.ctxArgs()
 

@@ -103,11 +103,13 @@ func (s *session) deliver(id uint64, m wire.Message) {
 	}
 }
 
-// acker is told about what the target sends beyond replies.
-type acker interface {
-	acked(a *wire.Ack)
-	taskResult(m *wire.TaskResult)
-	jobState(m *wire.JobState)
+// acker is told about what the target sends beyond replies: the
+// transmitter of acknowledgements, the task book of task outcomes, the
+// connection of the target's standing facts about the job.
+type acker struct {
+	acked      func(a *wire.Ack)
+	taskResult func(m *wire.TaskResult)
+	jobState   func(m *wire.JobState)
 }
 
 // receive reads what the target sends until the session fails, handing

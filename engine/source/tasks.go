@@ -18,6 +18,7 @@ const codeNotSupported = 161
 // taskBook holds the tasks queued in the stream until the target tells
 // their outcome, and the task counters of the connection block.
 type taskBook struct {
+	c       *Connection
 	mu      sync.Mutex
 	pending map[uint64]task.Command // op sequence -> task awaiting its outcome
 	next    atomic.Uint64
@@ -65,7 +66,7 @@ func (c *Connection) SubmitTask(r TaskRequest) (task.Command, error) {
 	}
 	// Changes made before the submission reach the queue first, so the task
 	// sees them applied.
-	_ = c.settle(c.life.ctx)
+	_ = c.ops.settle(c.life.ctx)
 	op := &wire.Op{Kind: wire.OpTask, Path: cmd.Label(), Data: data, UID: -1, GID: -1}
 	// Under the builder's lock, so the task lands between whole files.
 	c.b.mu.Lock()
@@ -85,8 +86,9 @@ func (c *Connection) SubmitTask(r TaskRequest) (task.Command, error) {
 	return cmd, nil
 }
 
-// taskResult counts what the target did with a task.
-func (c *Connection) taskResult(m *wire.TaskResult) {
+// result counts what the target did with a task.
+func (b *taskBook) result(m *wire.TaskResult) {
+	c := b.c
 	c.tasks.mu.Lock()
 	_, ok := c.tasks.pending[m.Seq]
 	delete(c.tasks.pending, m.Seq)
@@ -104,10 +106,11 @@ func (c *Connection) taskResult(m *wire.TaskResult) {
 	}
 }
 
-// tasksAcked forgets tasks the target made durable without telling their
+// acked forgets tasks the target made durable without telling their
 // outcome (its result was lost with a session): they will not run again,
 // so they are neither pending nor discarded.
-func (c *Connection) tasksAcked(seq uint64) {
+func (b *taskBook) acked(seq uint64) {
+	c := b.c
 	c.tasks.mu.Lock()
 	defer c.tasks.mu.Unlock()
 	for s := range c.tasks.pending {
@@ -117,9 +120,10 @@ func (c *Connection) tasksAcked(seq uint64) {
 	}
 }
 
-// discardTasks raises 4201 for every task that will never run: the
+// discard raises 4201 for every task that will never run: the
 // connection is stopping with them still queued.
-func (c *Connection) discardTasks() {
+func (b *taskBook) discard() {
+	c := b.c
 	c.tasks.mu.Lock()
 	pending := c.tasks.pending
 	c.tasks.pending = map[uint64]task.Command{}

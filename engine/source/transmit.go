@@ -11,6 +11,7 @@ import (
 // pause of transmission, the wake-up of a paused send loop, and the
 // highest sequence the target made durable. It outlives sessions.
 type transmitter struct {
+	c        *Connection
 	paused   atomic.Bool
 	resume   chan struct{} // wakes a send loop waiting while paused or held
 	ackedSeq atomic.Uint64 // highest sequence the target acknowledged
@@ -38,7 +39,8 @@ func frameBytes(kbps int64) int64 {
 }
 
 // sent updates the transmit counters after a batch left.
-func (c *Connection) sent(batch []*wire.Op) {
+func (t *transmitter) sent(batch []*wire.Op) {
+	c := t.c
 	var mir, all int64
 	for _, op := range batch {
 		all += op.PayloadBytes()
@@ -72,9 +74,10 @@ func (c *Connection) sent(batch []*wire.Op) {
 }
 
 // acked counts what the target acknowledged.
-func (c *Connection) acked(a *wire.Ack) {
+func (t *transmitter) acked(a *wire.Ack) {
+	c := t.c
 	c.tx.ackedSeq.Store(a.Seq)
-	c.tasksAcked(a.Seq)
+	c.tasks.acked(a.Seq)
 	c.cnt.opsRx.Add(int64(a.Ops))
 	c.cnt.bytesRx.Add(int64(a.Bytes))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/blockhash"
@@ -29,13 +30,14 @@ type VerifyOptions struct {
 // that cannot complete is retried every VerifyRetryInterval minutes, at most
 // VerifyRetryLimit times.
 func (c *Connection) StartVerify(o VerifyOptions) error {
-	c.cancelVerifyRetry() // this one supersedes a failed one waiting to retry
-	return c.startVerify(o, &retryState{})
+	c.ver.cancelRetry() // this one supersedes a failed one waiting to retry
+	return c.ver.start(o, &retryState{})
 }
 
 // afterMirror runs a verification after a completed difference mirror
 // when ForceVerifyOnMirror is 1, once the mirror has left the slot.
-func (c *Connection) afterMirror(mode string) {
+func (vf *verifier) afterMirror(mode string) {
+	c := vf.c
 	if mode != MirrorDiffMode || c.cfg.Settings.Int(catalog.SettingForceVerifyOnMirror) == 0 {
 		return
 	}
@@ -47,27 +49,36 @@ func (c *Connection) afterMirror(mode string) {
 	})
 }
 
+// verifier starts verifications and retries those that cannot complete.
+type verifier struct {
+	c       *Connection
+	mu      sync.Mutex
+	pending *retryState // the failed verification being retried
+}
+
 // retryState counts the attempts of one verification request.
 type retryState struct {
 	attempts int
 	timer    *time.Timer
 }
 
-func (c *Connection) startVerify(o VerifyOptions, rs *retryState) error {
+func (vf *verifier) start(o VerifyOptions, rs *retryState) error {
+	c := vf.c
 	var v *verification
-	return c.startActivity(actVerify, func(ctx context.Context, s *session) error {
+	return c.ops.start(actVerify, func(ctx context.Context, s *session) error {
 		v = &verification{c: c, s: s, o: o}
 		return v.run(ctx)
 	}, func(err error) {
 		if err == nil || (v != nil && stoppedByUser(err, v.s)) {
 			return
 		}
-		c.retryVerify(o, rs, err)
+		c.ver.retryLater(o, rs, err)
 	})
 }
 
-// retryVerify schedules the next attempt of a failed verification.
-func (c *Connection) retryVerify(o VerifyOptions, rs *retryState, cause error) {
+// retryLater schedules the next attempt of a failed verification.
+func (vf *verifier) retryLater(o VerifyOptions, rs *retryState, cause error) {
+	c := vf.c
 	limit := int(c.cfg.Settings.Int(catalog.SettingVerifyRetryLimit))
 	if rs.attempts >= limit {
 		c.cfg.Log.Warn("verification failed; no retries left", "connection", c.cfg.ID,
@@ -78,41 +89,42 @@ func (c *Connection) retryVerify(o VerifyOptions, rs *retryState, cause error) {
 	wait := time.Duration(c.cfg.Settings.Int(catalog.SettingVerifyRetryInterval)) * time.Minute
 	c.cfg.Log.Info("verification failed; retrying", "connection", c.cfg.ID, "attempt", rs.attempts,
 		"in", wait, "err", cause)
-	c.ops.verifyMu.Lock()
-	defer c.ops.verifyMu.Unlock()
-	if c.ops.verifyRetry != nil && c.ops.verifyRetry.timer != nil {
-		c.ops.verifyRetry.timer.Stop()
+	vf.mu.Lock()
+	defer vf.mu.Unlock()
+	if vf.pending != nil && vf.pending.timer != nil {
+		vf.pending.timer.Stop()
 	}
-	c.ops.verifyRetry = rs
-	rs.timer = time.AfterFunc(wait, func() { c.verifyAttempt(o, rs) })
+	vf.pending = rs
+	rs.timer = time.AfterFunc(wait, func() { c.ver.attempt(o, rs) })
 }
 
-// verifyAttempt runs a retry once connected, checking again each second.
-func (c *Connection) verifyAttempt(o VerifyOptions, rs *retryState) {
-	c.ops.verifyMu.Lock()
-	current := c.ops.verifyRetry == rs
-	c.ops.verifyMu.Unlock()
+// attempt runs a retry once connected, checking again each second.
+func (vf *verifier) attempt(o VerifyOptions, rs *retryState) {
+	c := vf.c
+	vf.mu.Lock()
+	current := vf.pending == rs
+	vf.mu.Unlock()
 	if !current || c.ops.stopped.Load() {
 		return
 	}
-	if err := c.startVerify(o, rs); err != nil {
-		c.ops.verifyMu.Lock()
-		defer c.ops.verifyMu.Unlock()
-		if c.ops.verifyRetry == rs {
-			rs.timer = time.AfterFunc(time.Second, func() { c.verifyAttempt(o, rs) })
+	if err := c.ver.start(o, rs); err != nil {
+		vf.mu.Lock()
+		defer vf.mu.Unlock()
+		if vf.pending == rs {
+			rs.timer = time.AfterFunc(time.Second, func() { c.ver.attempt(o, rs) })
 		}
 	}
 }
 
-// cancelVerifyRetry forgets a pending retry (the connection stops, or the
+// cancelRetry forgets a pending retry (the connection stops, or the
 // user starts a verification of their own).
-func (c *Connection) cancelVerifyRetry() {
-	c.ops.verifyMu.Lock()
-	defer c.ops.verifyMu.Unlock()
-	if rs := c.ops.verifyRetry; rs != nil && rs.timer != nil {
+func (vf *verifier) cancelRetry() {
+	vf.mu.Lock()
+	defer vf.mu.Unlock()
+	if rs := vf.pending; rs != nil && rs.timer != nil {
 		rs.timer.Stop()
 	}
-	c.ops.verifyRetry = nil
+	vf.pending = nil
 }
 
 // verification is one verification run.
@@ -149,7 +161,7 @@ func (v *verification) run(ctx context.Context) (err error) {
 		return err
 	}
 	if v.o.Orphans {
-		n, err := c.removeOrphans(ctx, v.s, v.o.Fix, func(rel string, t wire.FileType) {
+		n, err := c.ops.removeOrphans(ctx, v.s, v.o.Fix, func(rel string, t wire.FileType) {
 			_ = v.log.Difference(verifylog.Diff{Path: rel, Kind: verifylog.OrphanOnTarget, OutOfSync: -1,
 				Target: verifylog.Attrs{Exists: true, Type: t.String()}, Fixed: v.o.Fix})
 		})

@@ -226,9 +226,9 @@ if want exporters; then
   make_small "$W/small-$EXP_FILES" "$EXP_FILES" 100
   reset_times
   for ((r = 0; r < RUNS; r++)); do
-    fresh "$W/dt-exp"; warm "$W/small-$EXP_FILES"
-    pair "dtmirror $W/small-$EXP_FILES $W/dt-exp/replica -exporters -es $VL -agentx $AGENTX -snmp $SNMPADDR" \
-      "dtmirror $W/small-$EXP_FILES $W/dt-exp/replica" $r
+    fresh "$W/dt-exp/on" "$W/dt-exp/off"; warm "$W/small-$EXP_FILES"
+    pair "dtmirror $W/small-$EXP_FILES $W/dt-exp/on/replica -exporters -es $VL -agentx $AGENTX -snmp $SNMPADDR" \
+      "dtmirror $W/small-$EXP_FILES $W/dt-exp/off/replica" $r
   done
   ratios faster
   row "mirror of $EXP_FILES files, exporters on vs off" "$W/dt.t" "all exporters off" "$W/base.t" "$W/ratio.t" ">= 0.97 (throughput)"

@@ -189,12 +189,12 @@ func TestCacheConcurrent(t *testing.T) {
 
 func TestCacheSumsIgnoresIdentity(t *testing.T) {
 	c := NewCache(4096, 1<<20)
-	if _, ok := c.Sums("a"); ok {
+	if _, _, ok := c.Sums("a"); ok {
 		t.Fatal("sums of an uncached path")
 	}
 	c.Put("a", FileID{Size: 1}, sums(7))
-	got, ok := c.Sums("a")
-	if !ok || len(got) != 1 || got[0][0] != 7 {
-		t.Fatalf("Sums = %v %v", got, ok)
+	got, size, ok := c.Sums("a")
+	if !ok || len(got) != 1 || got[0][0] != 7 || size != 1 {
+		t.Fatalf("Sums = %v %d %v", got, size, ok)
 	}
 }

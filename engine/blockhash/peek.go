@@ -1,18 +1,20 @@
 package blockhash
 
 // Sums returns the sums the cache holds for path whatever the file's
-// identity now is: the source compares them block by block with what it
-// reads, so it sends exactly the blocks that differ from what it last sent.
-// The slice belongs to the cache: do not modify it.
-func (c *Cache) Sums(path string) ([]Sum, bool) {
+// identity now is, and the size recorded with them: the source compares
+// them block by block with what it reads, so it sends exactly the blocks
+// that differ from what it last sent (and of a last block that grew, only
+// the new bytes). The slice belongs to the cache: do not modify it.
+func (c *Cache) Sums(path string) ([]Sum, int64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byKey[path]
 	if !ok {
-		return nil, false
+		return nil, 0, false
 	}
 	c.lru.MoveToFront(el)
-	return el.Value.(*entry).sums, true
+	e := el.Value.(*entry)
+	return e.sums, e.id.Size, true
 }
 
 // RenamePrefix moves the sums of every path under the directory from to the

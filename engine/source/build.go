@@ -114,6 +114,7 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 	// Every file's inode is remembered (not only those already linked):
 	// a hard link made later to a file sent earlier must become a link.
 	linkedTo := ""
+	baseSize := int64(-1) // the size base was summed at, when known
 	if in := fsinfo.Of(fi); in.HasUnixIDs {
 		key := devIno{in.Dev, in.Ino}
 		if in.Nlink > 1 {
@@ -133,7 +134,7 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 			// of rel): bring the shared inode up to date too, building on
 			// what was last queued under the other name, which is what the
 			// target's inode now holds.
-			base, haveBase = b.cache.Sums(linkedTo)
+			base, baseSize, haveBase = b.cache.Sums(linkedTo)
 		}
 		b.links.add(key, rel)
 	}
@@ -147,7 +148,7 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 	defer f.Close()
 
 	if !haveBase && !whole && linkedTo == "" {
-		base, haveBase = b.cache.Sums(rel)
+		base, baseSize, haveBase = b.cache.Sums(rel)
 	}
 	if whole {
 		base, haveBase = nil, false
@@ -169,16 +170,25 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 			if haveBase && i < len(base) && base[i] == sum {
 				r.skipped += int64(n)
 			} else {
+				data, at := blk, off
+				// The old last block grown by an append: when its old
+				// bytes are what was sent (their sum matches), only the
+				// new ones go. A file appended to in small writes would
+				// otherwise resend its whole last block on every write.
+				if keep := baseSize - off; haveBase && i == len(base)-1 && keep > 0 && keep < int64(n) &&
+					blockhash.Block(blk[:keep]) == base[i] {
+					data, at = blk[keep:], off+keep
+					r.skipped += keep
+				}
 				// A full block read becomes the op's data as it is and
-				// the next read gets a new buffer; a short one is copied
-				// so the op does not pin a whole block's buffer.
-				data := blk
-				if n == len(b.buf) {
+				// the next read gets a new buffer; a shorter piece is
+				// copied so the op does not pin a whole block's buffer.
+				if len(data) == len(b.buf) {
 					b.buf = make([]byte, len(b.buf))
 				} else {
-					data = bytes.Clone(blk)
+					data = bytes.Clone(data)
 				}
-				b.emit(r, &wire.Op{Kind: wire.OpWrite, Mirror: mirror, Path: rel, Offset: off, Data: data,
+				b.emit(r, &wire.Op{Kind: wire.OpWrite, Mirror: mirror, Path: rel, Offset: at, Data: data,
 					UID: -1, GID: -1, Incompressible: skipComp})
 			}
 			off += int64(n)

@@ -1,7 +1,6 @@
 package elasticsearch
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
 
@@ -53,10 +52,16 @@ func newDocBuilder(cat *catalog.Catalog, host, namespace string) *docBuilder {
 	return &docBuilder{cat: cat, host: host, namespace: namespace, mirrors: mirrorClock{}}
 }
 
-// event renders ev. It never fails: every field is a string or number the
-// encoder accepts, and invalid UTF-8 in insertion strings (file names) is
-// replaced by the encoder rather than refused.
+// event renders ev. It never fails: every field is a string or number, and
+// invalid UTF-8 in insertion strings (file names) is replaced rather than
+// refused, as encoding/json does.
 func (b *docBuilder) event(ev events.Event) []byte {
+	d := b.eventDoc(ev)
+	return appendEventDoc(make([]byte, 0, eventDocSize), &d)
+}
+
+// eventDoc is ev's document before rendering.
+func (b *docBuilder) eventDoc(ev events.Event) eventDoc {
 	d := eventDoc{
 		Timestamp: formatTime(ev.Time),
 		Message:   ev.Message,
@@ -86,13 +91,12 @@ func (b *docBuilder) event(ev events.Event) []byte {
 		d.Event.Start = formatTime(start)
 		d.Event.Duration = ev.Time.Sub(start).Nanoseconds()
 	}
-	out, err := json.Marshal(d)
-	if err != nil {
-		// Only unsupported types fail json.Marshal; eventDoc has none.
-		panic("BUG: elasticsearch: event document: " + err.Error())
-	}
-	return out
+	return d
 }
+
+// eventDocSize is room for a typical event document (~1 KiB with its
+// required action), so rendering one rarely grows the buffer.
+const eventDocSize = 1536
 
 // Mirror events of chapter 6 the exporter times.
 const (

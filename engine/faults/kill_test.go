@@ -49,6 +49,7 @@ func TestKillSourceAndTarget(t *testing.T) {
 			identical++
 		} else {
 			t.Errorf("trial %d (%s killed): replica differs after recovery: %s", i+1, victim.name, why)
+			explain(t, p, w, why)
 		}
 	}
 	// The source's engine log outlives its restarts: every target kill
@@ -68,4 +69,33 @@ func TestKillSourceAndTarget(t *testing.T) {
 	}
 	t.Logf("kill trials: %d ran, %d identical; auto-disconnects for a restarted target %d, auto-reconnects %d",
 		ran, identical, restarted, reconnects)
+}
+
+// explain logs what the workload did to the names in why, and the lines
+// of both servers' engine logs that mention them or say how the
+// connection stood (disconnects, mirrors, dropped operations).
+func explain(t *testing.T, p *pair, w *workload, why string) {
+	t.Helper()
+	names := strings.FieldsFunc(why, func(r rune) bool { return r == '/' || r == ':' || r == ' ' })
+	var keep []string
+	for _, n := range names {
+		if len(n) > 3 {
+			keep = append(keep, n)
+		}
+	}
+	for _, l := range w.history(keep...) {
+		t.Logf("  workload %s", l)
+	}
+	for _, side := range []*proc{p.src, p.tgt} {
+		for _, e := range side.events(t) {
+			mentions := false
+			for _, n := range keep {
+				mentions = mentions || strings.Contains(e.Message, n)
+			}
+			switch {
+			case mentions, e.ID == 4150, e.ID == 4065, e.ID == 4007, e.ID == 4010, e.ID == 4019, e.ID == 4023:
+				t.Logf("  %s %s %d %s", side.name, e.Time.Format("15:04:05.000"), e.ID, e.Message)
+			}
+		}
+	}
 }

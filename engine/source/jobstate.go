@@ -35,8 +35,26 @@ func (c *Connection) jobState(m *wire.JobState) {
 	case !req && was:
 		c.cfg.Log.Info("the target's copy was handed back (failover undone): removing orphans, then a difference mirror",
 			"connection", c.cfg.ID)
-		c.st.update(func(s *Status) { s.TargetDataState = DataMirrorRequired })
-		c.mir.need.Store(MirrorDiffMode)
-		c.dq.orphans.Store(true)
+		c.oweRepair()
 	}
+	// The target discarded an operation (4150): a rename or delete it
+	// could not apply leaves names only it has, so a mirror alone would
+	// not repair its copy.
+	// Discards while Restore Required are the target's policy, and the
+	// restore or the hand-back repairs the copy.
+	if m.Flags&wire.JobMirrorRequired != 0 && !req && !c.dq.orphans.Load() {
+		c.cfg.Log.Warn("the target could not apply an operation: removing orphans, then a difference mirror",
+			"connection", c.cfg.ID)
+		c.oweRepair()
+	}
+}
+
+// oweRepair makes the target's copy the source's again once the mirror
+// slot is free: orphan removal, then a difference mirror (remirror.go).
+func (c *Connection) oweRepair() {
+	c.st.update(func(s *Status) { s.TargetDataState = DataMirrorRequired })
+	if c.mir.need.Load().(string) == "" {
+		c.mir.need.Store(MirrorDiffMode)
+	}
+	c.dq.orphans.Store(true)
 }

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"errors"
 	"os"
 	"strings"
 
@@ -104,27 +105,44 @@ func (x *linkIndex) rename(from, to string) {
 	}
 }
 
-// remember records rel, which a mirror found already equal on the target
-// and does not send, as a name of its inode; names of that inode sent
-// before (perhaps as copies, when this name was not known yet) are linked
-// to it again on the target, which changes nothing where they are linked
-// already.
-func (b *builder) remember(rel string, fi os.FileInfo, mirror bool) result {
+// errChanged says a file changed between a mirror's look at it and the
+// builder's.
+var errChanged = errors.New("changed since the mirror read it")
+
+// keepSame handles a file a difference mirror found equal in size and time
+// on the target (t): it is not sent, but it is recorded as a name of its
+// inode, names of that inode sent before (perhaps as copies, when this name
+// was not known yet) are linked to it again on the target, and its mode is
+// sent when the target's differs. The file is read again under the
+// builder's lock, as replication reads it: what the mirror read before may
+// be older than an op replication has queued since (a chmod, a rename over
+// it), and must not be sent after it. errChanged: the file no longer
+// matches t; the caller sends it whole.
+func (b *builder) keepSame(rel string, t wire.StatEntry) (result, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var r result
-	in := fsinfo.Of(fi)
-	if !in.HasUnixIDs || !fi.Mode().IsRegular() {
-		return r
+	fi, err := os.Lstat(b.abs(rel))
+	if err != nil {
+		return r, vanishedOr(err)
 	}
-	key := devIno{in.Dev, in.Ino}
-	if in.Nlink > 1 {
-		for _, other := range b.links.others(key, rel) {
-			if ofi, err := os.Lstat(b.abs(other)); err == nil && os.SameFile(ofi, fi) {
-				b.emit(&r, &wire.Op{Kind: wire.OpHardlink, Mirror: mirror, Path: rel, NewPath: other, UID: -1, GID: -1})
+	if !fi.Mode().IsRegular() || fi.Size() != t.Size || fi.ModTime().UnixNano() != t.Mtime {
+		return r, errChanged
+	}
+	if in := fsinfo.Of(fi); in.HasUnixIDs {
+		key := devIno{in.Dev, in.Ino}
+		if in.Nlink > 1 {
+			for _, other := range b.links.others(key, rel) {
+				if ofi, err := os.Lstat(b.abs(other)); err == nil && os.SameFile(ofi, fi) {
+					b.emit(&r, &wire.Op{Kind: wire.OpHardlink, Mirror: true, Path: rel, NewPath: other, UID: -1, GID: -1})
+				}
 			}
 		}
+		b.links.add(key, rel)
 	}
-	b.links.add(key, rel)
-	return r
+	r.skipped = fi.Size()
+	if t.Mode != fsinfo.ModeBits(fi.Mode()) {
+		b.emit(&r, attrOp(rel, fi, true))
+	}
+	return r, nil
 }

@@ -3,6 +3,7 @@
 package source
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -148,5 +149,40 @@ func TestLinkIndex(t *testing.T) {
 	x.remove("e", true)
 	if len(x.names) != 0 || len(x.inode) != 0 {
 		t.Fatalf("left after removing the directory: %v %v", x.names, x.inode)
+	}
+}
+
+// A difference mirror that found a file equal on the target reads it again
+// under the builder's lock: a chmod made since its look (which replication
+// has queued with the new mode) is what it sends, never the mode it saw,
+// and a file changed since is sent whole.
+func TestKeepSameReadsTheFileAgain(t *testing.T) {
+	root := t.TempDir()
+	var log opLog
+	b := newBuilder(root, blockhash.NewCache(4096, 1<<20), log.push)
+	abs := filepath.Join(root, "f")
+	if err := os.WriteFile(abs, []byte("same on both"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Lstat(abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := wire.StatEntry{Exists: true, Type: wire.FileRegular, Size: fi.Size(), Mtime: fi.ModTime().UnixNano(), Mode: 0o644}
+	if err := os.Chmod(abs, 0o640); err != nil { // after the mirror's look
+		t.Fatal(err)
+	}
+	if _, err := b.keepSame("f", seen); err != nil {
+		t.Fatal(err)
+	}
+	ops := log.take()
+	if len(ops) != 1 || ops[0].Kind != wire.OpAttr || ops[0].Mode != 0o640 {
+		t.Fatalf("ops %v, want one attribute op with mode 640", ops)
+	}
+	if err := os.WriteFile(abs, []byte("changed since"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.keepSame("f", seen); !errors.Is(err, errChanged) {
+		t.Fatalf("a changed file: %v, want errChanged", err)
 	}
 }

@@ -497,17 +497,11 @@ func (m *mirror) file(ctx context.Context, rel string, fi os.FileInfo, t wire.St
 	case m.mode == MirrorFullMode || !t.Exists || t.Type != wire.FileRegular:
 		return c.b.syncPath(rel, true, true, nil, false)
 	case m.mode == MirrorDiffMode && same:
-		// Not sent, but its inode is known from now on: a hard link to it
-		// becomes a link on the target.
-		r := c.b.remember(rel, fi, true)
-		r.skipped = fi.Size()
-		if t.Mode == fsinfo.ModeBits(fi.Mode()) {
-			return r, nil
+		r, err := c.b.keepSame(rel, t)
+		if errors.Is(err, errChanged) {
+			return c.b.syncPath(rel, true, true, nil, false)
 		}
-		c.b.mu.Lock()
-		c.b.emit(&r, attrOp(rel, fi, true))
-		c.b.mu.Unlock()
-		return r, nil
+		return r, err
 	}
 	// Compare block sums with the target's and send the blocks that differ.
 	sums, err := m.targetSums(ctx, rel, t.Size)

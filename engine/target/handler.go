@@ -78,11 +78,11 @@ func (h *handler) Control(m *wire.Control) error {
 	case wire.ControlRestoreResolved:
 		h.s.restoreResolved()
 	case wire.ControlMirrorStart:
-		h.s.setDataState(DataMirroring, "a mirror started")
+		h.s.mirrorStarted()
 	case wire.ControlMirrorComplete:
-		h.s.setDataState(DataOK, "a mirror completed")
+		h.s.mirrorEnded(true)
 	case wire.ControlMirrorStop:
-		h.s.setDataState(DataMirrorRequired, "a mirror was stopped before it completed")
+		h.s.mirrorEnded(false)
 	}
 	return nil
 }

@@ -150,10 +150,14 @@ func (m *Module) notifyJobState(set, why string) {
 
 // jobFlags are the session's job's flags.
 func (s *session) jobFlags() wire.JobFlags {
+	var f wire.JobFlags
 	if s.m.restore.has(s.hello.SetName) {
-		return wire.JobRestoreRequired
+		f |= wire.JobRestoreRequired
 	}
-	return 0
+	if s.owed.Load() {
+		f |= wire.JobMirrorRequired
+	}
+	return f
 }
 
 func (s *session) sendJobState() error {

@@ -46,6 +46,9 @@ type session struct {
 
 	opsRx, mirRx *atomic.Int64
 	queued       atomic.Int64 // ops received, not yet applied (Ops Remaining)
+	repairMu     sync.Mutex   // orders the changes of owed and healing (datastate.go)
+	owed         atomic.Bool  // an op was dropped: Mirror Required until a later mirror completes
+	healing      atomic.Bool  // a mirror started after the last drop is running
 	queuedBytes  atomic.Int64
 }
 
@@ -357,7 +360,8 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 				"path", op.Path, "reason", err)
 		}
 		if s.a.NeedsMirror() {
-			s.setDataState(DataMirrorRequired, "an operation could not be applied")
+			s.a.ClearNeedsMirror()
+			s.dropped()
 		}
 		s.applied = op.Seq
 		// Recorded at once (not synced): a target killed now resumes

@@ -76,6 +76,7 @@ var golden = []struct {
 		"0c 01 14 04 02 6869"},
 	{"read-reply-missing", &ReadReply{ReqID: 12}, "0c 00"},
 	{"job-state", &JobState{Flags: JobRestoreRequired}, "01"},
+	{"job-state-mirror-required", &JobState{Flags: JobMirrorRequired}, "02"},
 	{"control-restore-resolved", &Control{Action: ControlRestoreResolved}, "08 00"},
 	{"ops-orphan", &Ops{Ops: []Op{{Seq: 1, Kind: OpOrphan, Path: "o"}}}, "01 01 0d 00 00 01 6f"},
 }

@@ -97,7 +97,7 @@ func TestMalformedPayloads(t *testing.T) {
 		{"read over the limit", MsgReadRequest, "01 01 66 00 8080c002", ErrBadValue},
 		{"read at a negative offset", MsgReadRequest, "01 01 66 01 01", ErrBadValue},
 		{"read data over the limit", MsgReadReply, "01 01 00 00 8080c002", ErrFieldTooLong},
-		{"unknown job flag", MsgJobState, "02", ErrBadValue},
+		{"unknown job flag", MsgJobState, "04", ErrBadValue},
 		{"zero control action", MsgControl, "00 00", ErrBadValue},
 	}
 	for _, c := range cases {

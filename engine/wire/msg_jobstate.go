@@ -12,7 +12,12 @@ const (
 	// replicate over it until its data is restored from the target or the
 	// user remirrors ("Restore Required").
 	JobRestoreRequired JobFlags = 1 << 0
-	jobFlagsAll                 = JobRestoreRequired
+	// JobMirrorRequired: the target could not apply an operation and
+	// discarded it (event 4150), so its copy may hold names the source no
+	// longer has and lack what the source has: the source removes orphans,
+	// then runs a difference mirror ("Mirror Required").
+	JobMirrorRequired JobFlags = 1 << 1
+	jobFlagsAll                = JobRestoreRequired | JobMirrorRequired
 )
 
 // JobState is what the target holds about the job: it is sent once right

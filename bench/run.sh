@@ -20,10 +20,12 @@
 #   es         events/s delivered to the Elasticsearch bulk API of VictoriaLogs  target >= 50,000/s
 #   snmp       walk of the 1,000-row connection table through snmpd vs snmpd's own hrSWRunTable
 #   million    MILLION_FILES files in MILLION_FILES/10 directories: mirror vs rsync + sync,
-#              peak RSS per file (source and target in one process)   target <= 0.50, RSS <= 300 B/file
+#              peak RSS per file (source and target in one process), time until the change
+#              capture (inotify, a watch per directory) watches the whole tree and its RSS per file
+#                                                     target <= 0.50, source RSS <= 300 B/file
 #
 # Env: RUNS (3), BENCH_DIR, SMALL_FILES (2000; the issue's size is 20000), BIG_MB (256; 2048),
-#      LAG_SECONDS (3), EXP_FILES (2000), MILLION_FILES (1000000), ONLY.
+#      LAG_SECONDS (3), EXP_FILES (10000: long enough for several scrapes and walks), MILLION_FILES (1000000), ONLY.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -32,7 +34,7 @@ RUNS=${RUNS:-3}
 SMALL=${SMALL_FILES:-2000}
 BIG_MB=${BIG_MB:-256}
 LAG_SECONDS=${LAG_SECONDS:-3}
-EXP_FILES=${EXP_FILES:-2000}
+EXP_FILES=${EXP_FILES:-10000}
 MILLION=${MILLION_FILES:-1000000}
 ONLY=${ONLY:-small,big,diff,lag,exporters,scrape,es,snmp}
 mkdir -p "$W"
@@ -292,4 +294,11 @@ if want million; then
   ratios slower
   row "initial mirror, $MILLION files" "$W/dt.t" "rsync daemon + sync" "$W/base.t" "$W/ratio.t" "<= 0.50"
   printf '%-46s %s B/file (source and target)%20s %s\n' "peak RSS per file, $MILLION files" "$(median "$W/rss.t")" "" "<= 300 B/file (source)"
+  : >"$W/watch.t"; : >"$W/wrss.t"
+  for ((r = 0; r < RUNS; r++)); do
+    read -r _ t _ n _ rss < <("$W/dtbench" -scenario watch -src "$W/million-$MILLION" -dst - -work -)
+    echo "$t" >>"$W/watch.t"; echo "$rss $MILLION" | awk '{print $1 * 1024 / $2}' >>"$W/wrss.t"
+  done
+  printf '%-46s %ss, %s inotify watches, change capture alone %s B/file peak RSS\n' \
+    "source watching all $MILLION files" "$(median "$W/watch.t")" "$n" "$(median "$W/wrss.t")"
 fi

@@ -24,7 +24,7 @@ import (
 
 func main() {
 	var (
-		scenario = flag.String("scenario", "mirror", "mirror (time the mirror a job start runs, of -src onto -dst) or lag")
+		scenario = flag.String("scenario", "mirror", "mirror (time the mirror a job start runs, of -src onto -dst), lag, or watch (time until the change capture watches all of -src)")
 		src      = flag.String("src", "", "source tree")
 		dst      = flag.String("dst", "", "replica directory")
 		work     = flag.String("work", "", "directory for server state")
@@ -46,6 +46,14 @@ func main() {
 	var ex *peers
 	if *withExp {
 		ex = &pe
+	}
+	if *scenario == "watch" {
+		d, n, err := watchTree(*src)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Printf("watch %.3f watches %d maxrss_kib %d\n", d.Seconds(), n, peakRSS())
+		return
 	}
 	p, err := startPair(*work, ex)
 	if err != nil {

@@ -34,11 +34,15 @@ func serveCommand() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			// The settings watcher ends with ctx; serve waits for it.
+			watched := make(chan struct{})
 			go func() {
+				defer close(watched)
 				if err := st.Watch(ctx); err != nil && ctx.Err() == nil {
 					slog.Warn("settings file not watched", "err", err)
 				}
 			}()
+			defer func() { stop(); <-watched }()
 			remote, err := remoteManagement(st)
 			if err != nil {
 				return err

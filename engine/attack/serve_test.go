@@ -133,15 +133,24 @@ func (s *server) waitReady(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	// The replication listener opens with the management socket; wait
-	// for it too.
+	// for it too. The probe never proves itself, so the server counts it
+	// as a failed login once it sees it closed: wait for that count, so a
+	// test that reads FailedLogins after waitReady does not see it arrive.
+	failed := s.security(t)["FailedLogins"]
 	for {
 		nc, err := net.DialTimeout("tcp", s.addr, time.Second)
 		if err == nil {
 			nc.Close()
-			return
+			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("replication port not open: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for s.security(t)["FailedLogins"] <= failed {
+		if time.Now().After(deadline) {
+			t.Fatal("the replication port probe was never counted as a failed login")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -137,22 +137,28 @@ func TestStatisticsFileOfAReplicatingPair(t *testing.T) {
 
 	t.Run("Start and Stop", func(t *testing.T) {
 		times := column(t, rows, "DateTimeStamp")
-		mid, err := time.ParseInLocation("01/02/2006 15:04:05", times[len(times)/2][:19], time.Local)
-		if err != nil {
-			t.Fatal(err)
+		at := func(i int) time.Time {
+			ts, err := time.ParseInLocation("01/02/2006 15:04:05", times[i][:19], time.Local)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ts
 		}
+		// The run may cross a minute: the bounds come from its first and
+		// last snapshots.
+		first, last := at(0), at(len(times)-1)
 		after := filepath.Join(t.TempDir(), "after.csv")
-		// -Start takes minutes: the snapshots of the run's minute and
-		// those after it stay, those of earlier minutes go.
-		dtstat(t, "-p", "-f", srcFile, "-s", after, "-Start", mid.Format("01/02/2006 15:04"))
+		// -Start takes minutes: the snapshots of the first snapshot's
+		// minute and those after it stay, those of earlier minutes go.
+		dtstat(t, "-p", "-f", srcFile, "-s", after, "-Start", first.Format("01/02/2006 15:04"))
 		if n := len(readCSVFile(t, after)); n != len(rows) {
-			t.Errorf("-Start in the run's minute kept %d of %d rows", n, len(rows))
+			t.Errorf("-Start in the run's first minute kept %d of %d rows", n, len(rows))
 		}
-		dtstat(t, "-p", "-f", srcFile, "-s", after, "-Start", mid.Add(time.Minute).Format("01/02/200615:04"))
+		dtstat(t, "-p", "-f", srcFile, "-s", after, "-Start", last.Add(time.Minute).Format("01/02/200615:04"))
 		if n := len(readCSVFile(t, after)); n != 1 {
 			t.Errorf("-Start after the run kept %d rows", n-1)
 		}
-		dtstat(t, "-p", "-f", srcFile, "-s", after, "-Stop", mid.Add(-time.Minute).Format("01/02/2006"), mid.Add(-time.Minute).Format("15:04"))
+		dtstat(t, "-p", "-f", srcFile, "-s", after, "-Stop", first.Add(-time.Minute).Format("01/02/2006"), first.Add(-time.Minute).Format("15:04"))
 		if n := len(readCSVFile(t, after)); n != 1 {
 			t.Errorf("-Stop before the run kept %d rows", n-1)
 		}

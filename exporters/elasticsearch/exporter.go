@@ -48,6 +48,12 @@ type Exporter struct {
 
 	logMu   sync.Mutex
 	lastLog time.Time
+
+	// retry holds the documents of the current bulk request to be sent
+	// again, in the request's order, until the request's end puts them
+	// back in the buffer (requeue).
+	retryMu sync.Mutex
+	retry   []doc
 }
 
 // New prepares an exporter and subscribes to the engine's events at once,
@@ -96,6 +102,7 @@ func (e *Exporter) Run(ctx context.Context) error {
 		FlushBytes:    e.cfg.FlushBytes,
 		FlushInterval: e.cfg.FlushInterval,
 		OnFlushStart:  func(c context.Context) context.Context { e.cnt.requests.Add(1); return c },
+		OnFlushEnd:    func(context.Context) { e.requeue() },
 		OnError:       e.requestFailed,
 	})
 	if err != nil {
@@ -217,19 +224,33 @@ func (e *Exporter) requestFailed(_ context.Context, err error) {
 func (e *Exporter) itemFailed(d doc, res esutil.BulkIndexerResponseItem, err error) {
 	d.attempts++
 	switch {
-	case err != nil:
+	case err != nil,
 		// The whole request failed: not the document's fault.
+		(res.Status == 429 || res.Status >= 500) && d.attempts < maxAttempts:
 		e.cnt.retried.Add(1)
-		e.buf.pushFront(d)
-		return
-	case (res.Status == 429 || res.Status >= 500) && d.attempts < maxAttempts:
-		e.cnt.retried.Add(1)
-		e.buf.pushFront(d)
+		e.retryMu.Lock()
+		e.retry = append(e.retry, d)
+		e.retryMu.Unlock()
 		return
 	}
 	e.cnt.failed.Add(1)
 	e.logFailure("document rejected", "index", d.index, "status", res.Status,
 		"type", res.Error.Type, "reason", res.Error.Reason)
+}
+
+// requeue puts the documents of a failed request back at the front of the
+// buffer in their order. It goes newest first: a request holds more
+// documents than a small buffer, and when the buffer fills it is the
+// oldest of them that are dropped, as the overflow policy drops the oldest
+// documents, not the newest.
+func (e *Exporter) requeue() {
+	e.retryMu.Lock()
+	docs := e.retry
+	e.retry = nil
+	e.retryMu.Unlock()
+	for i := len(docs) - 1; i >= 0; i-- {
+		e.buf.pushFront(docs[i])
+	}
 }
 
 // logFailure logs at most once per failureLogEvery: an outage fails every

@@ -2,17 +2,15 @@ package eventlog
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/golden"
 	"github.com/dtrep/dtrep/internal/testtool"
 )
-
-var update = flag.Bool("update", false, "rewrite the committed message files and journal catalog")
 
 // The committed files are exactly what the code renders.
 func TestCommittedFiles(t *testing.T) {
@@ -22,22 +20,7 @@ func TestCommittedFiles(t *testing.T) {
 	}
 	for name, want := range files {
 		path := filepath.Join("..", name)
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what the code renders: go test ./eventlog -run TestCommittedFiles -update", name)
-		}
+		golden.Check(t, path, want, "go test ./eventlog -run TestCommittedFiles -update")
 	}
 }
 

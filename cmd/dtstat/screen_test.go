@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,9 +10,8 @@ import (
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/stats"
+	"github.com/dtrep/dtrep/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // referenceSample is the Sample DTStat output of chapter 3, from the copy
 // of the reference the catalog is tested against.
@@ -69,24 +67,13 @@ func TestScreenMatchesTheReferenceSample(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("screen differs from the reference sample\n got:\n%s\nwant:\n%s", b.String(), want)
 	}
-	golden(t, "screen.golden", b.Bytes())
+	checkTestdata(t, "screen.golden", b.Bytes())
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func checkTestdata(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs (go test -update rewrites it)\n got:\n%s\nwant:\n%s", name, got, want)
-	}
+	golden.Check(t, path, got, "go test ./cmd/dtstat -update")
 }
 
 // Every statistic the catalog gives a DTStat section is on the screen

@@ -1,13 +1,10 @@
 package catalog
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite names_gen.go")
+	"github.com/dtrep/dtrep/internal/golden"
+)
 
 // TestGeneratedNamesCommitted: names_gen.go is what the catalog generates, so
 // a counter, setting or event added, renamed or moved in data/*.json without
@@ -17,19 +14,7 @@ func TestGeneratedNamesCommitted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(NamesFile, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(NamesFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from what the catalog generates: go generate ./engine/catalog", NamesFile)
-	}
+	golden.Check(t, NamesFile, want, "go generate ./engine/catalog")
 }
 
 // TestGeneratedNamesResolve: every constant names what the catalog holds

@@ -1,9 +1,7 @@
 package elasticsearch
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,9 +9,8 @@ import (
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite packs/elasticsearch from the catalog")
 
 // packDir is the committed pack, relative to this package.
 var packDir = filepath.Join("..", "..", "packs", "elasticsearch")
@@ -29,23 +26,7 @@ func TestPackCommitted(t *testing.T) {
 	for _, f := range files {
 		want[filepath.FromSlash(f.Path)] = true
 		p := filepath.Join(packDir, filepath.FromSlash(f.Path))
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, f.Body, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(p)
-		if err != nil {
-			t.Errorf("%s: %v (run go test ./exporters/elasticsearch -run TestPackCommitted -update)", f.Path, err)
-			continue
-		}
-		if !bytes.Equal(got, f.Body) {
-			t.Errorf("%s differs from the catalog's (run with -update)", f.Path)
-		}
+		golden.Check(t, p, f.Body, "go test ./exporters/elasticsearch -run TestPackCommitted -update")
 	}
 	// A file the generator no longer writes must not linger.
 	filepath.WalkDir(packDir, func(p string, d os.DirEntry, err error) error {

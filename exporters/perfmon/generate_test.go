@@ -2,13 +2,11 @@ package perfmon
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the committed generated files")
+	"github.com/dtrep/dtrep/internal/golden"
+)
 
 // TestGeneratedFilesCommitted: the committed manifest and .syso files are
 // what the catalog generates (go test ./exporters/perfmon -update rewrites
@@ -27,21 +25,9 @@ func TestGeneratedFilesCommitted(t *testing.T) {
 			t.Errorf("%s: two generations differ", path)
 		}
 		full := filepath.Join("..", "..", filepath.FromSlash(path))
-		if *update {
-			if err := os.WriteFile(full, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(full)
-		if err != nil {
-			t.Fatalf("%v (go test ./exporters/perfmon -update generates it)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what the catalog generates: go test ./exporters/perfmon -update", path)
-		}
+		golden.Check(t, full, want, "go test ./exporters/perfmon -update")
 	}
-	if !*update && !bytes.Equal(ManifestFileBytes(), files[ManifestFile]) {
+	if !golden.Updating() && !bytes.Equal(ManifestFileBytes(), files[ManifestFile]) {
 		t.Errorf("the embedded manifest is not the generated one")
 	}
 }

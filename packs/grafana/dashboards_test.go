@@ -1,9 +1,7 @@
 package grafana
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"testing"
 
@@ -11,9 +9,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the committed dashboards")
 
 // The committed JSON is exactly what the code renders.
 func TestCommittedDashboards(t *testing.T) {
@@ -23,19 +20,7 @@ func TestCommittedDashboards(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *update {
-			if err := os.WriteFile(file, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what the code renders: go test ./packs/grafana -run TestCommittedDashboards -update", file)
-		}
+		golden.Check(t, file, want, "go test ./packs/grafana -run TestCommittedDashboards -update")
 	}
 }
 

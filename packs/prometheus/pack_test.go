@@ -1,20 +1,16 @@
 package prometheus
 
 import (
-	"bytes"
 	"context"
-	"flag"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dtrep/dtrep/engine/catalog"
+	"github.com/dtrep/dtrep/internal/golden"
 	"github.com/dtrep/dtrep/internal/testtool"
 )
-
-var update = flag.Bool("update", false, "rewrite the committed rule and test files")
 
 // The committed files are exactly what the code renders.
 func TestCommittedFiles(t *testing.T) {
@@ -26,19 +22,7 @@ func TestCommittedFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *update {
-			if err := os.WriteFile(name, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what the code renders: go test ./packs/prometheus -run TestCommittedFiles -update", name)
-		}
+		golden.Check(t, name, want, "go test ./packs/prometheus -run TestCommittedFiles -update")
 	}
 }
 

@@ -1,18 +1,13 @@
 package scom
 
 import (
-	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/server"
+	"github.com/dtrep/dtrep/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the committed packs")
 
 // The committed packs are exactly what the code generates.
 func TestCommittedPacks(t *testing.T) {
@@ -25,22 +20,7 @@ func TestCommittedPacks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, want := range files {
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(name, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what the code generates: go test ./packs/scom -run TestCommittedPacks -update", name)
-		}
+		golden.Check(t, name, want, "go test ./packs/scom -run TestCommittedPacks -update")
 	}
 }
 

@@ -78,7 +78,7 @@ func waitListening(t *testing.T, s *server, addr string) {
 // get nothing.
 func TestRemoteManagementOverTLS(t *testing.T) {
 	cert := testcert.New(t)
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(dtrepbin.FreePort(t)))
 	s := serve(t, map[string]string{"ManagementAddress": addr, "ManagementTLSCertificate": cert.CertFile,
 		"ManagementTLSKey": cert.KeyFile, "ManagementToken": adminToken, "ManagementMonitorToken": monitorToken})
 	waitListening(t, s, addr)
@@ -147,7 +147,7 @@ func TestRemoteManagementOverTLS(t *testing.T) {
 // would take commands from anyone, or tokens in clear off loopback, does not
 // start, and says which setting to fix; clear HTTP on loopback is served.
 func TestRemoteManagementRefusesToStartOpen(t *testing.T) {
-	port := strconv.Itoa(freePort(t))
+	port := strconv.Itoa(dtrepbin.FreePort(t))
 	for _, c := range []struct {
 		why   string
 		extra map[string]string

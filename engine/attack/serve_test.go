@@ -5,12 +5,10 @@ package attack
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,7 +63,7 @@ func start(t *testing.T, extra map[string]string) *server {
 	dir := t.TempDir()
 	s := &server{dir: dir, data: filepath.Join(dir, "data"), logDir: filepath.Join(dir, "log"),
 		socket: filepath.Join(dir, "mgmt.sock")}
-	port := freePort(t)
+	port := dtrepbin.FreePort(t)
 	s.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	all := map[string]string{"Port": strconv.Itoa(port), "DataPath": s.data, "LogDir": s.logDir,
 		"QJournalDir": filepath.Join(dir, "queue"), "ManagementSocket": s.socket,
@@ -73,17 +71,8 @@ func start(t *testing.T, extra map[string]string) *server {
 	for k, v := range extra {
 		all[k] = v
 	}
-	names := make([]string, 0, len(all))
-	for k := range all {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, k := range names {
-		fmt.Fprintf(&b, "%s: %q\n", k, all[k])
-	}
 	cfg := filepath.Join(dir, "serve.yaml")
-	if err := os.WriteFile(cfg, []byte(b.String()), 0o600); err != nil {
+	if err := dtrepbin.WriteConfig(cfg, all); err != nil {
 		t.Fatal(err)
 	}
 	if s.out, err = os.Create(filepath.Join(dir, "serve.out")); err != nil {
@@ -112,26 +101,10 @@ func start(t *testing.T, extra map[string]string) *server {
 // port answer, failing the test if the server exits first.
 func (s *server) waitReady(t *testing.T) {
 	t.Helper()
-	c := mgmt.NewClient(s.socket)
-	defer c.Close()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_, err := c.ListJobs(ctx)
-		cancel()
-		if err == nil {
-			break
-		}
-		select {
-		case <-s.exited:
-			t.Fatalf("dtrep serve exited at start: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("dtrep serve not answering: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if err := dtrepbin.WaitManagement(s.socket, s.exited, 30*time.Second); err != nil {
+		t.Fatal(err)
 	}
+	deadline := time.Now().Add(30 * time.Second)
 	// The replication listener opens with the management socket; wait
 	// for it too. The probe never proves itself, so the server counts it
 	// as a failed login once it sees it closed: wait for that count, so a
@@ -278,21 +251,4 @@ func (s *server) memory(t *testing.T) memory {
 
 func contextTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
-}
-
-// freePort picks a free port below the ephemeral range (32768 and up on
-// Linux), so no outgoing connection of a test running alongside takes it
-// between this check and the server's listen.
-func freePort(t *testing.T) int {
-	t.Helper()
-	for range 200 {
-		port := 20000 + rand.IntN(12000)
-		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		if err == nil {
-			ln.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port below the ephemeral range")
-	return 0
 }

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/dtrep/dtrep/internal/testtool"
 )
 
 // netLink is two network namespaces joined by a veth pair with a private
@@ -32,7 +34,7 @@ func ip(args ...string) error {
 func newNetLink(t *testing.T) *netLink {
 	t.Helper()
 	if _, err := exec.LookPath("ip"); err != nil {
-		requireCI(t, "network namespaces need iproute2: %v", err)
+		testtool.Missing(t, "network namespaces need iproute2: %v", err)
 	}
 	id := os.Getpid() % 10000
 	sub := os.Getpid() % 250
@@ -45,7 +47,7 @@ func newNetLink(t *testing.T) *netLink {
 	_ = ip("netns", "del", l.srcNS)
 	_ = ip("netns", "del", l.tgtNS)
 	if err := ip("netns", "add", l.srcNS); err != nil {
-		requireCI(t, "cannot create a network namespace: %v", err)
+		testtool.Missing(t, "cannot create a network namespace: %v", err)
 	}
 	t.Cleanup(func() {
 		_ = ip("netns", "del", l.srcNS)

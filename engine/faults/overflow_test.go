@@ -5,12 +5,13 @@ package faults
 import (
 	"context"
 	"fmt"
-	"github.com/dtrep/dtrep/engine/treecmp"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/treecmp"
 
 	"github.com/dtrep/dtrep/engine/events"
 	"github.com/dtrep/dtrep/engine/mgmt"

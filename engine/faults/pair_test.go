@@ -5,10 +5,11 @@ package faults
 import (
 	"context"
 	"fmt"
-	"github.com/dtrep/dtrep/engine/treecmp"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/dtrep/dtrep/engine/treecmp"
 
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/stats"

@@ -7,12 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,16 +20,6 @@ import (
 	"github.com/dtrep/dtrep/engine/dtrepbin"
 	"github.com/dtrep/dtrep/engine/mgmt"
 )
-
-// requireCI fails the test when CI=true (a missing peer must not pass
-// unnoticed there) and skips it otherwise.
-func requireCI(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 // trials is how many fault trials a test runs (DTREP_FAULT_TRIALS).
 func trials(t *testing.T, def int) int {
@@ -44,23 +32,6 @@ func trials(t *testing.T, def int) int {
 		t.Fatalf("DTREP_FAULT_TRIALS=%q: want a positive number", v)
 	}
 	return n
-}
-
-// freePort picks a free port below the ephemeral range (32768 and up on
-// Linux), so a restarted server never finds its port taken by some
-// outgoing connection's local end.
-func freePort(t *testing.T) int {
-	t.Helper()
-	for i := 0; i < 200; i++ {
-		port := 20000 + rand.Intn(12000)
-		ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(port)))
-		if err == nil {
-			ln.Close()
-			return port
-		}
-	}
-	t.Fatal("no free port below the ephemeral range")
-	return 0
 }
 
 // proc is one `dtrep serve` process with its own configuration, data and
@@ -94,7 +65,7 @@ func newProc(t *testing.T, name, netns string, settings map[string]string) *proc
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{name: name, bin: bin, dir: t.TempDir(), port: freePort(t), netns: netns}
+	p := &proc{name: name, bin: bin, dir: t.TempDir(), port: dtrepbin.FreePort(t), netns: netns}
 	p.socket = filepath.Join(p.dir, "mgmt.sock")
 	all := map[string]string{
 		"Port":             strconv.Itoa(p.port),
@@ -108,16 +79,7 @@ func newProc(t *testing.T, name, netns string, settings map[string]string) *proc
 	for k, v := range settings {
 		all[k] = v
 	}
-	var names []string
-	for k := range all {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, k := range names {
-		fmt.Fprintf(&b, "%s: %q\n", k, all[k])
-	}
-	if err := os.WriteFile(p.config(), []byte(b.String()), 0o600); err != nil {
+	if err := dtrepbin.WriteConfig(p.config(), all); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -156,26 +118,9 @@ func (p *proc) start(t *testing.T) {
 		_ = cmd.Wait()
 		close(done)
 	}(p.cmd, p.exited)
-	c := p.client()
-	defer c.Close()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_, err := c.ListJobs(ctx)
-		cancel()
-		if err == nil {
-			return
-		}
-		select {
-		case <-p.exited:
-			p.dumpLog(t)
-			t.Fatalf("%s exited at start: %v", p.name, err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not answering on %s: %v", p.name, p.socket, err)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if err := dtrepbin.WaitManagement(p.socket, p.exited, 30*time.Second); err != nil {
+		p.dumpLog(t)
+		t.Fatalf("%s: %v", p.name, err)
 	}
 }
 

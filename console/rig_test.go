@@ -17,6 +17,7 @@ import (
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/settings/settingstest"
+	"github.com/dtrep/dtrep/internal/testrun"
 	"github.com/dtrep/dtrep/internal/testtool"
 )
 
@@ -128,20 +129,7 @@ func startConsole(t *testing.T, local mgmt.Manager, dir string) (*Console, strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- c.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("console: %v", err)
-		}
-	})
-	return c, "http://" + ln.Addr().String() + "/"
+	return c, "http://" + testrun.Listen(t, c.Serve) + "/"
 }
 
 // browser is one headless Chromium with a fresh profile, and a tab in it.

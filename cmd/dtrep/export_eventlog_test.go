@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/dtrep/dtrep/internal/testrun"
 )
 
 // The event log writers the settings turn on, and the e-mail notifier,
@@ -23,7 +25,7 @@ func TestEventlogCountersOnMetrics(t *testing.T) {
 		}
 		runs = append(runs, run)
 	}
-	runUntilCleanup(t, runs...)
+	testrun.Run(t, runs...)
 	resp, err := http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/failover"
+	"github.com/dtrep/dtrep/internal/testrun"
 )
 
 // A failover monitor whose source does not answer shows the condition met
@@ -21,7 +22,7 @@ func TestFailoverStateOnMetrics(t *testing.T) {
 	if err != nil || run == nil {
 		t.Fatalf("prometheus starter: run %v, err %v", run != nil, err)
 	}
-	runUntilCleanup(t, run, srv.Serve)
+	testrun.Run(t, run, srv.Serve)
 	ctx := context.Background()
 
 	// Nothing listens on the source's address: every probe is missed.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/server"
@@ -23,23 +22,4 @@ func newTestServer(t *testing.T, name string, over map[string]string) (*server.S
 		t.Fatal(err)
 	}
 	return srv, st
-}
-
-// runUntilCleanup runs each of runs on its own goroutine until the test
-// ends, then stops them and fails the test on any error they return.
-func runUntilCleanup(t *testing.T, runs ...func(context.Context) error) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, len(runs))
-	for _, run := range runs {
-		go func() { done <- run(ctx) }()
-	}
-	t.Cleanup(func() {
-		cancel()
-		for range runs {
-			if err := <-done; err != nil {
-				t.Error(err)
-			}
-		}
-	})
 }

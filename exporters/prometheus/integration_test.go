@@ -22,6 +22,7 @@ import (
 	"github.com/dtrep/dtrep/engine/mgmt"
 	"github.com/dtrep/dtrep/engine/server"
 	"github.com/dtrep/dtrep/engine/server/servertest"
+	"github.com/dtrep/dtrep/internal/testrun"
 )
 
 // A real Prometheus scrapes a replicating pair; PromQL over its HTTP API
@@ -112,20 +113,7 @@ func serveExporter(t *testing.T, srv *server.Server) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("exporter: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String() + MetricsPath
+	return "http://" + testrun.Listen(t, e.Serve) + MetricsPath
 }
 
 // writeLoad writes 64 KiB files into dir until ctx ends.

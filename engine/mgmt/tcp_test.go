@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/dtrep/dtrep/engine/catalog"
@@ -167,5 +169,32 @@ func TestTCPWithTLS(t *testing.T) {
 	}
 	if ok, failed := logins.Counts(); ok != 1 || failed != 0 {
 		t.Errorf("logins %d ok, %d failed; want 1, 0", ok, failed)
+	}
+}
+
+// A CA file that is missing or holds no certificate is refused with 101
+// naming it; a good one is trusted instead of the system roots.
+func TestCAConfig(t *testing.T) {
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "not.pem")
+	if err := os.WriteFile(notPEM, []byte("\x00\x01 not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{filepath.Join(dir, "missing.pem"), notPEM, dir} {
+		if _, err := mgmt.CAConfig(f); catalog.CodeOf(err) != catalog.CodeInvalidParameter {
+			t.Errorf("CAConfig(%s) = %v, want 101", f, err)
+		}
+	}
+	if cfg, err := mgmt.CAConfig(""); err != nil || cfg != nil {
+		t.Errorf("CAConfig(\"\") = %v, %v; want the system roots (nil)", cfg, err)
+	}
+	tc := testcert.New(t)
+	cfg, err := mgmt.CAConfig(tc.CertFile)
+	if err != nil || cfg.RootCAs == nil {
+		t.Fatalf("CAConfig(good) = %v, %v", cfg, err)
+	}
+	addr, _, _ := serveTCP(t, &tls.Config{Certificates: []tls.Certificate{tc.TLS}})
+	if _, err := tcpClient(t, "https://"+addr, testToken, cfg).ListJobs(context.Background()); err != nil {
+		t.Errorf("a listener signed by the CA file: %v", err)
 	}
 }

@@ -23,7 +23,7 @@ type pendingRename struct {
 	echoSeen bool // fsnotify's IN_MOVE_SELF Rename for the same path already arrived
 }
 
-func (w *Watcher) relOf(name string) (string, bool) {
+func (w *inotifyCapture) relOf(name string) (string, bool) {
 	if name == w.root {
 		return "", true
 	}
@@ -31,7 +31,8 @@ func (w *Watcher) relOf(name string) (string, bool) {
 }
 
 // handle turns one fsnotify event into records.
-func (w *Watcher) handle(ev fsnotify.Event) error {
+func (w *inotifyCapture) handle(ev fsnotify.Event) error {
+	w.counters.Events.Add(1)
 	rel, ok := w.relOf(ev.Name)
 	if !ok {
 		return nil
@@ -67,7 +68,7 @@ func (w *Watcher) handle(ev fsnotify.Event) error {
 	if ev.Has(fsnotify.Create) && w.pending != nil && w.completes(w.pending, ev, rel) {
 		p := w.pending
 		w.pending = nil
-		w.timer.Stop()
+		w.clock.Stop()
 		return w.renamed(p, rel)
 	}
 	// Anything else means the pending rename left the set: inotify queues
@@ -99,17 +100,17 @@ func (w *Watcher) handle(ev fsnotify.Event) error {
 	return nil
 }
 
-func (w *Watcher) startPending(rel string) {
+func (w *inotifyCapture) startPending(rel string) {
 	p := &pendingRename{rel: rel, abs: w.abs(rel)}
 	if n := w.dirs[rel]; n != nil {
 		p.isDir, p.key = true, n.key
 	}
 	w.pending = p
-	w.timer.Reset(w.opts.RenameWindow)
+	w.clock.Reset(w.opts.RenameWindow)
 }
 
 // completes reports whether the CREATE ev at rel is the second half of p.
-func (w *Watcher) completes(p *pendingRename, ev fsnotify.Event, rel string) bool {
+func (w *inotifyCapture) completes(p *pendingRename, ev fsnotify.Event, rel string) bool {
 	if old := renamedFrom(ev); old != "" {
 		return old == p.abs
 	}
@@ -122,13 +123,13 @@ func (w *Watcher) completes(p *pendingRename, ev fsnotify.Event, rel string) boo
 
 // flushPending reports a rename whose second half never came: the entry
 // was moved out of the set.
-func (w *Watcher) flushPending() {
+func (w *inotifyCapture) flushPending() {
 	p := w.pending
 	if p == nil {
 		return
 	}
 	w.pending = nil
-	w.timer.Stop()
+	w.clock.Stop()
 	w.forget(p)
 	if w.inSet(p.rel, p.isDir) {
 		w.emit(Change{Kind: Remove, Path: p.rel, IsDir: p.isDir})
@@ -136,7 +137,7 @@ func (w *Watcher) flushPending() {
 }
 
 // forget drops what capture knew about the old side of a rename.
-func (w *Watcher) forget(p *pendingRename) {
+func (w *inotifyCapture) forget(p *pendingRename) {
 	if !p.isDir {
 		return
 	}
@@ -152,7 +153,7 @@ func (w *Watcher) forget(p *pendingRename) {
 }
 
 // renamed handles a complete rename of p to rel.
-func (w *Watcher) renamed(p *pendingRename, rel string) error {
+func (w *inotifyCapture) renamed(p *pendingRename, rel string) error {
 	isDir := p.isDir
 	fi, err := os.Lstat(w.abs(rel))
 	if err == nil {
@@ -183,7 +184,7 @@ func (w *Watcher) renamed(p *pendingRename, rel string) error {
 }
 
 // created handles a new entry (created, or moved in from outside the set).
-func (w *Watcher) created(rel string) error {
+func (w *inotifyCapture) created(rel string) error {
 	fi, err := os.Lstat(w.abs(rel))
 	if err != nil {
 		return nil // already gone; its Remove follows
@@ -212,7 +213,7 @@ func (w *Watcher) created(rel string) error {
 }
 
 // removed handles a deleted entry.
-func (w *Watcher) removed(rel string) {
+func (w *inotifyCapture) removed(rel string) {
 	isDir := w.dirs[rel] != nil
 	if isDir {
 		w.dropTree(rel)
@@ -220,10 +221,4 @@ func (w *Watcher) removed(rel string) {
 	if w.inSet(rel, isDir) {
 		w.emit(Change{Kind: Remove, Path: rel, IsDir: isDir})
 	}
-}
-
-// inSet reports whether a record about rel concerns the consumer: the entry
-// is protected, or it is a directory holding protected entries.
-func (w *Watcher) inSet(rel string, isDir bool) bool {
-	return w.set.Matches(rel, isDir) || (isDir && w.set.WantDir(rel))
 }

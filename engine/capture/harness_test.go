@@ -11,7 +11,43 @@ import (
 	"time"
 
 	"github.com/dtrep/dtrep/engine/repset"
+	"github.com/dtrep/dtrep/internal/testtool"
 )
+
+// methods are the backends every behaviour test runs against.
+var methods = []Method{Fanotify, Inotify}
+
+// eachMethod runs f once per backend. fanotify needs Linux and
+// CAP_SYS_ADMIN: where they are missing its run fails under CI=true (CI runs
+// as root) and skips elsewhere.
+func eachMethod(t *testing.T, f func(t *testing.T, m Method)) {
+	t.Helper()
+	for _, m := range methods {
+		t.Run(m.String(), func(t *testing.T) {
+			if m == Fanotify {
+				requireFanotify(t)
+			}
+			f(t, m)
+		})
+	}
+}
+
+func requireFanotify(t testing.TB) {
+	t.Helper()
+	root := t.TempDir()
+	set, err := repset.New("probe", root, inc(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := New(root, set, Options{Method: Fanotify})
+	if err != nil {
+		testtool.Missing(t, "fanotify is unavailable: %v", err)
+		return
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // deadline bounds every wait on the watcher; it is a hang guard, not a
 // performance expectation.

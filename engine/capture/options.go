@@ -13,6 +13,9 @@ type Options struct {
 	// it before it is reported as a Remove (default 20ms). inotify queues the
 	// two together, so the wait only matters for moves out of the set.
 	RenameWindow time.Duration
+	// Method picks the kernel interface: Auto (the zero value) uses
+	// fanotify where it can and inotify otherwise.
+	Method Method
 }
 
 func (o Options) withDefaults() Options {

@@ -130,10 +130,14 @@ func diff(got, want map[string]bool) string {
 // (within, out of and into the set), writes and deletes without pause, and
 // checks that replaying the records yields the final tree.
 func TestRapidSequencesReconstructable(t *testing.T) {
+	eachMethod(t, func(t *testing.T, m Method) { rapidSequences(t, m) })
+}
+
+func rapidSequences(t *testing.T, m Method) {
 	for seed := range uint64(4) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			outside := t.TempDir()
-			h := newHarness(t, Options{}, true, inc(""), exc("**/*.tmp"))
+			h := newHarness(t, Options{Method: m}, true, inc(""), exc("**/*.tmp"))
 			rng := rand.New(rand.NewPCG(seed, 99))
 			names := []string{"a", "b", "c", "d.tmp", "e"}
 			randRel := func() string {

@@ -7,8 +7,6 @@ import (
 	"os"
 	"path"
 
-	"syscall"
-
 	"github.com/dtrep/dtrep/engine/fsinfo"
 	"github.com/fsnotify/fsnotify"
 )
@@ -31,29 +29,8 @@ type dirNode struct {
 	kids    map[string]struct{} // names of known subdirectories
 }
 
-func (w *Watcher) abs(rel string) string {
-	if rel == "" {
-		return w.root
-	}
-	return w.root + "/" + rel
-}
-
-func joinRel(dir, name string) string {
-	if dir == "" {
-		return name
-	}
-	return dir + "/" + name
-}
-
-func parentOf(rel string) string {
-	if d := path.Dir(rel); d != "." {
-		return d
-	}
-	return ""
-}
-
 // setDir records directory rel.
-func (w *Watcher) setDir(rel string, key fileKey, watched bool) {
+func (w *inotifyCapture) setDir(rel string, key fileKey, watched bool) {
 	n := w.dirs[rel]
 	if n == nil {
 		n = &dirNode{}
@@ -81,7 +58,7 @@ func (w *Watcher) setDir(rel string, key fileKey, watched bool) {
 // a move out of the set or a rename they would report stale paths. It
 // reports whether fsnotify had already dropped rel's own watch, which it
 // does when it sees the directory move (IN_MOVE_SELF).
-func (w *Watcher) dropTree(rel string) (selfGone bool) {
+func (w *inotifyCapture) dropTree(rel string) (selfGone bool) {
 	top := w.dirs[rel]
 	if top == nil {
 		return false
@@ -114,56 +91,16 @@ func (w *Watcher) dropTree(rel string) (selfGone bool) {
 	return selfGone
 }
 
-// addTree watches directory rel and every wanted directory below it. With
-// report set it queues a Create for every protected entry it finds below rel
-// (rel itself is the caller's to report): a new directory is scanned after
-// its watch exists, so nothing created in it before is lost, at the price of
-// an occasional duplicate Create.
-func (w *Watcher) addTree(rel string, report bool) error {
-	stack := []string{rel}
-	for len(stack) > 0 {
-		d := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		ok, err := w.watchDir(d)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		entries, err := readDir(w.abs(d))
-		if err != nil {
-			if vanished(err) {
-				continue // its Remove event follows
-			}
-			return fmt.Errorf("scanning %s: %w", w.abs(d), err)
-		}
-		for _, e := range entries {
-			child := joinRel(d, e.Name())
-			if !e.IsDir() {
-				if report && w.set.Matches(child, false) {
-					w.emit(Change{Kind: Create, Path: child})
-				}
-				continue
-			}
-			matched := w.set.Matches(child, true)
-			if report && matched {
-				w.emit(Change{Kind: Create, Path: child, IsDir: true})
-			}
-			switch {
-			case w.set.WantDir(child):
-				stack = append(stack, child)
-			case matched:
-				w.setDir(child, fileKey{}, false)
-			}
-		}
-	}
-	return nil
+// addTree watches directory rel and every wanted directory below it; with
+// report set it queues a Create for every protected entry it finds below
+// rel (see Watcher.walk).
+func (w *inotifyCapture) addTree(rel string, report bool) error {
+	return w.walk(rel, report, w.watchDir, func(dir string) { w.setDir(dir, fileKey{}, false) })
 }
 
 // watchDir adds the watch for directory rel. It reports false, without
 // error, when rel is gone or is no longer a directory.
-func (w *Watcher) watchDir(rel string) (bool, error) {
+func (w *inotifyCapture) watchDir(rel string) (bool, error) {
 	abs := w.abs(rel)
 	fi, err := os.Lstat(abs)
 	if err != nil {
@@ -189,7 +126,7 @@ func (w *Watcher) watchDir(rel string) (bool, error) {
 
 // resync re-walks the whole tree after events were lost: directories
 // created meanwhile get watched, vanished ones are forgotten.
-func (w *Watcher) resync() error {
+func (w *inotifyCapture) resync() error {
 	w.gen++
 	if err := w.addTree("", false); err != nil {
 		return err
@@ -206,20 +143,4 @@ func (w *Watcher) resync() error {
 		}
 	}
 	return nil
-}
-
-// readDir lists a directory without sorting it.
-func readDir(dir string) ([]os.DirEntry, error) {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return f.ReadDir(-1)
-}
-
-// vanished reports errors meaning the path is gone or changed type under us,
-// which the event stream reports separately.
-func vanished(err error) bool {
-	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
 }

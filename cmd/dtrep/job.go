@@ -12,6 +12,7 @@ import (
 
 	"github.com/dtrep/dtrep/engine/catalog"
 	"github.com/dtrep/dtrep/engine/mgmt"
+	"github.com/dtrep/dtrep/engine/view"
 	"github.com/spf13/cobra"
 )
 
@@ -211,6 +212,9 @@ func writeJobStatus(w io.Writer, st mgmt.JobStatus) error {
 		connected = st.ConnectedSince.Local().Format("2006-01-02 15:04:05 MST")
 	}
 	row("Connected since", connected)
+	if st.ChangeCapture != "" {
+		row(view.ChangeCaptureItem, st.ChangeCapture)
+	}
 	if st.LastError != "" {
 		row("Last error", st.LastError)
 	}

@@ -145,7 +145,7 @@ func TestJobListAndStatus(t *testing.T) {
 		TransmitMode: mgmt.TransmitError, MirrorStatus: mgmt.MirrorInProgress, MirrorPercent: 42.5, MirrorRemaining: 1048576,
 		ReplicationStatus: mgmt.ReplicationPending, TargetDataState: mgmt.TargetDataMirroring, ConnectedSince: since,
 		Counters:  map[string]int64{"conOpsInRepQueue": 10, "conOpsInMirQueue": 7, "conBytesTx": 999},
-		LastError: "145 Connection failed: refused",
+		LastError: "145 Connection failed: refused", ChangeCapture: "fanotify",
 	})
 	fake.Put(mgmt.JobStatus{Spec: mgmt.JobSpec{Name: "idle job", SourcePath: "/a", Target: "h:1", TargetPath: "/t"},
 		TransmitMode: mgmt.TransmitStopped, MirrorStatus: mgmt.MirrorIdle, ReplicationStatus: mgmt.ReplicationStopped,
@@ -186,6 +186,7 @@ func TestJobListAndStatus(t *testing.T) {
 		{"Compression", "On / Low"},
 		{`Bandwidth limit \(Kbps\)`, "Unlimited"},
 		{"Connected since", `2026-03-04 \d\d:06:07 \S+`},
+		{"Change capture", "fanotify"},
 		{"Last error", "145 Connection failed: refused"},
 		{"Queues", ""},
 		{"  conOpsInMirQueue", "7"},

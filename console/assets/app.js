@@ -368,6 +368,7 @@ function jobPage(main, server, name) {
       const c = d.connection;
       const items = c ? Object.entries(c.items || {}) : [];
       if (c) for (const p of c.paths || []) items.push(['Path', p.Path + ' (' + p.Attributes + ')']);
+      if (c && c.change_capture) items.push(['Change capture', c.change_capture]);
       $('#job-view').innerHTML = items.length ? items.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('') : '<tr><td>No connection</td></tr>';
     } catch (e) { $('#job-view').innerHTML = `<tr><td class="err">${esc(e.message)}</td></tr>`; }
     detailTimer = setTimeout(loadDetail, 2000);
@@ -383,7 +384,7 @@ function jobPage(main, server, name) {
     const c = j.counters || {};
     const rows = [['Transmit Mode', j.transmit_mode], ['Mirror Status', j.mirror_status], ['Mirror progress', `${(j.mirror_percent || 0).toFixed(1)}%, ${bytes(j.mirror_bytes_remaining)} remaining`],
       ['Replication Status', j.replication_status], ['Target Data State', j.target_data_state], ['conState', conState(j.con_state)],
-      ['Connection ID', j.connection_id || ''], ['Connected since', when(j.connected_since)], ['Source path', j.spec.source_path], ['Target', j.spec.target + ' ' + j.spec.target_path],
+      ['Connection ID', j.connection_id || ''], ['Connected since', when(j.connected_since)], ['Source path', j.spec.source_path], ['Change capture', j.change_capture || ''], ['Target', j.spec.target + ' ' + j.spec.target_path],
       ['Queued (ops)', c.conOpsInRepQueue || 0], ['Sent (bytes)', bytes(c.conBytesTx)], ['Disk queue', bytes(c.conBytesInDiskQueue)], ['Last error', j.last_error || (s.health === 'Unreachable' ? 'server unreachable: ' + s.error : '')]];
     $('#job-words').innerHTML = rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td class="${cls(v)}" data-item="${esc(k)}">${esc(v)}</td></tr>`).join('');
     const h = S.history.get(jobKey(server, name)) || [];

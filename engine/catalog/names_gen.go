@@ -412,6 +412,7 @@ const (
 	SettingSyslogLevels                     SettingID = 242
 	SettingSyslogCACertificate              SettingID = 243
 	SettingEventLogBufferSize               SettingID = 244
+	SettingChangeCaptureMethod              SettingID = 245
 )
 
 var settingNames = [...]string{
@@ -660,6 +661,7 @@ var settingNames = [...]string{
 	"SyslogLevels",
 	"SyslogCACertificate",
 	"EventLogBufferSize",
+	"ChangeCaptureMethod",
 }
 
 // Events, under every source the reference lists them with.

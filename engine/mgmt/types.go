@@ -40,6 +40,9 @@ type JobStatus struct {
 	// (conOpsInRepQueue, conBytesTx, ...).
 	Counters  map[string]int64 `json:"counters"`
 	LastError string           `json:"last_error,omitempty"`
+	// ChangeCapture is which kernel interface captures the job's changes
+	// (fanotify or inotify), and why capture fell back to inotify.
+	ChangeCapture string `json:"change_capture,omitempty"`
 }
 
 // Mirror modes of `dtrep mirror start --mode`.

@@ -295,6 +295,7 @@ func (s *Server) JobStatus(_ context.Context, name string) (mgmt.JobStatus, erro
 	st.TargetDataState = cs.TargetDataState
 	st.ConnectedSince = cs.ConnectedSince
 	st.LastError = cs.LastError
+	st.ChangeCapture = cs.ChangeCapture
 	if blk, ok := s.reg.Connection(id); ok {
 		st.Counters = blk.Instance().Values
 	}

@@ -67,6 +67,7 @@ func (s *Server) View(context.Context) (view.View, error) {
 		q := c.conn.Queue()
 		ci.TransmitMode, ci.MirrorStatus, ci.ReplicationStatus = st.TransmitMode, st.MirrorStatus, st.ReplicationStatus
 		ci.TargetDataState, ci.ConState, ci.ConnectedSince = st.TargetDataState, st.ConState, st.ConnectedSince
+		ci.ChangeCapture = st.ChangeCapture
 		ci.QueueBytes = q.BytesInRepQueue + q.BytesInMirQueue + q.BytesInAckQueue
 		ci.TargetName, ci.TargetAddr, _ = c.conn.Peer()
 		if blk, ok := s.reg.Connection(ci.ID); ok {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,6 +143,17 @@ func TestServiceViewOfAReplicatingPair(t *testing.T) {
 	}
 	if item(t, c.Items, "Last calculated") == "" {
 		t.Error("Last calculated is blank after CalculateOnConnect")
+	}
+	// CI runs as root on a kernel with fanotify; elsewhere the view says
+	// why capture fell back.
+	st, err := p.Src.JobStatus(ctx, "job1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("CI") == "true" && c.ChangeCapture != "fanotify" ||
+		c.ChangeCapture != "fanotify" && !strings.HasPrefix(c.ChangeCapture, "inotify (fanotify unavailable: ") ||
+		st.ChangeCapture != c.ChangeCapture {
+		t.Errorf("change capture: view %q, job status %q", c.ChangeCapture, st.ChangeCapture)
 	}
 	if len(c.Paths) != 2 || c.Paths[0].Attributes != "Inc, Rec" || c.Paths[1].Attributes != "Exc, Rec" ||
 		c.Paths[0].Path != p.SrcDir {
@@ -341,4 +353,21 @@ func port(hostport string) string {
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// TestChangeCaptureMethodSetting: ChangeCaptureMethod forces inotify, and
+// the view and job status say so without a fallback reason.
+func TestChangeCaptureMethodSetting(t *testing.T) {
+	p := servertest.StartPair(t, servertest.Config{Source: map[string]string{"ChangeCaptureMethod": "inotify"}})
+	p.CreateJob(t, "job1", nil)
+	st := p.WaitIdle(t, "job1", 60*time.Second)
+	v := viewOf(t, p.Src)
+	if len(v.Connections) != 1 || v.Connections[0].ChangeCapture != "inotify" || st.ChangeCapture != "inotify" {
+		t.Fatalf("job status %q, view %+v: want inotify", st.ChangeCapture, v.Connections)
+	}
+	os.WriteFile(filepath.Join(p.SrcDir, "after"), []byte("x"), 0o644)
+	p.WaitStatus(t, "job1", 30*time.Second, func(s mgmt.JobStatus) bool {
+		_, err := os.Stat(filepath.Join(p.TgtDir, "after"))
+		return err == nil
+	})
 }

@@ -30,11 +30,16 @@ func newReplicator(c *Connection) *replicator {
 // start begins watching before any mirror reads the tree, so no change
 // between the mirror's read and the first record is missed.
 func (r *replicator) start() error {
-	w, err := capture.New(r.c.cfg.Set.Root(), r.c.cfg.Set, capture.Options{})
+	method, err := capture.ParseMethod(r.c.cfg.Settings.String(catalog.SettingChangeCaptureMethod))
+	if err != nil {
+		return catalog.Wrap(catalog.CodeInvalidParameter, err, "ChangeCaptureMethod")
+	}
+	w, err := capture.New(r.c.cfg.Set.Root(), r.c.cfg.Set, capture.Options{Method: method})
 	if err != nil {
 		return err
 	}
 	r.w = w
+	r.c.st.update(func(s *Status) { s.ChangeCapture = w.Describe() })
 	return nil
 }
 

@@ -53,6 +53,9 @@ type Status struct {
 	TargetDataState   string
 	ConnectedSince    time.Time
 	LastError         string
+	// ChangeCapture says which kernel interface captures the set's changes
+	// ("fanotify" or "inotify"), and why capture fell back to inotify.
+	ChangeCapture string
 }
 
 // state guards a connection's status; every transition goes through it so

@@ -25,7 +25,7 @@ func Build(in Input) (v View, missing []string) {
 		v.Connections = append(v.Connections, Connection{ID: c.ID, Job: c.Job, InUse: c.InUse,
 			Row:   b.fields(FolderConnections, func(n string) (Field, bool) { return b.conn(c, n) }),
 			Items: b.fields(FolderConnection, func(n string) (Field, bool) { return b.conn(c, n) }),
-			Paths: paths(c.Set)})
+			Paths: paths(c.Set), ChangeCapture: c.ChangeCapture})
 	}
 	for _, s := range in.Sets {
 		v.ReplicationSets = append(v.ReplicationSets, ReplicationSet{Name: s.Name, InUse: s.InUse,

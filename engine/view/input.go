@@ -46,6 +46,10 @@ type ConnInput struct {
 	TargetDataState   string
 	ConState          int
 	ConnectedSince    time.Time
+	// ChangeCapture is which kernel interface captures the set's changes,
+	// and why the fallback if capture fell back (a dtrep item: chapter 4
+	// has none).
+	ChangeCapture string
 
 	// Counters is the connection's statistics block.
 	Counters stats.Instance

@@ -20,6 +20,9 @@ type Connection struct {
 	Row   Fields `json:"row"`   // Connections folder items
 	Items Fields `json:"items"` // Specific connection items, but the paths
 	Paths []Path `json:"paths"` // the replication set's Path and Attributes
+	// ChangeCapture is dtrep's own item, beside the reference's: fanotify
+	// or inotify, and why capture fell back to inotify.
+	ChangeCapture string `json:"change_capture,omitempty"`
 }
 
 // ReplicationSet is one replication set of this server.
@@ -46,6 +49,10 @@ type TargetEntry struct {
 	// each snapshot; dtrep takes none, so it is empty.
 	Snapshots []Fields `json:"snapshots"`
 }
+
+// ChangeCaptureItem names Connection.ChangeCapture where the view is shown
+// as text.
+const ChangeCaptureItem = "Change capture"
 
 // StatusDisconnected is the Target Data State of a target connection entry
 // no connection uses any more.

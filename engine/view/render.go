@@ -43,6 +43,9 @@ func WriteConnection(w io.Writer, c Connection) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Connection %d (%s)\n", c.ID, c.Job)
 	writeItems(tw, c.Items)
+	if c.ChangeCapture != "" {
+		fmt.Fprintf(tw, "  %s:\t%s\n", ChangeCaptureItem, cell(c.ChangeCapture))
+	}
 	writePaths(tw, c.Paths)
 	return tw.Flush()
 }

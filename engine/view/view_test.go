@@ -24,6 +24,7 @@ func fullInput() Input {
 			TransmitMode: "Active", MirrorStatus: "In Progress", ReplicationStatus: "Replicating",
 			TargetDataState: "Mirroring", ConState: catalog.ConStateActive,
 			ConnectedSince: time.Date(2026, 1, 2, 3, 0, 0, 0, time.Local), QueueBytes: 777,
+			ChangeCapture: "inotify (fanotify unavailable: fanotify_init: operation not permitted)",
 			Counters: stats.Instance{Scope: catalog.ScopeConnection, Values: map[string]int64{
 				"conBytesTx": 1000, "conBytesCompressedTx": 600, "conOpsInCmdQueue": 12, "conOpsInRepQueue": 5,
 				"conOpsInMirQueue": 7, "conBytesInRepQueue": 50, "conBytesSkipped": 30, "conMirrorBytesRemain": 40,
@@ -150,8 +151,13 @@ func TestWriteText(t *testing.T) {
 	}
 	b.Reset()
 	WriteConnection(&b, v.Connections[0])
-	if !strings.Contains(b.String(), "Connection 3 (job1)\n") || !strings.Contains(b.String(), "/data/tmp  Exc, Rec") {
+	if !strings.Contains(b.String(), "Connection 3 (job1)\n") || !strings.Contains(b.String(), "/data/tmp  Exc, Rec") ||
+		!strings.Contains(b.String(), "  Change capture:") || !strings.Contains(b.String(), "inotify (fanotify unavailable: fanotify_init: operation not permitted)\n") {
 		t.Errorf("connection:\n%s", b.String())
+	}
+	js, err := json.Marshal(v.Connections[0])
+	if err != nil || !strings.Contains(string(js), `"change_capture":"inotify (fanotify unavailable: fanotify_init: operation not permitted)"`) {
+		t.Errorf("connection JSON lacks change_capture (%v): %s", err, js)
 	}
 	b.Reset()
 	WriteText(&b, View{})

@@ -173,7 +173,6 @@ func (b *fanotifyCapture) stop() error {
 // handle turns a batch of events into records.
 func (b *fanotifyCapture) handle(evs []fanEvent) error {
 	for i := range evs {
-		b.counters.Events.Add(1)
 		if err := b.handleOne(&evs[i]); err != nil {
 			return err
 		}
@@ -183,6 +182,7 @@ func (b *fanotifyCapture) handle(evs []fanEvent) error {
 
 func (b *fanotifyCapture) handleOne(ev *fanEvent) error {
 	if ev.mask&unix.FAN_Q_OVERFLOW != 0 {
+		b.counters.Events.Add(1)
 		b.counters.Overflows.Add(1)
 		b.forgetAll()
 		b.emit(Change{Kind: Rescan})
@@ -197,8 +197,13 @@ func (b *fanotifyCapture) handleOne(ev *fanEvent) error {
 		return b.renamed(ev, isDir)
 	}
 	rel, ok := b.entry(ev.dir, ev.name)
-	if !ok || rel == "" {
-		return nil // outside the root, or the root itself
+	if !ok {
+		b.counters.Outside.Add(1)
+		return nil
+	}
+	b.counters.Events.Add(1)
+	if rel == "" {
+		return nil // the root itself
 	}
 	switch {
 	case ev.mask&unix.FAN_DELETE != 0:
@@ -226,6 +231,11 @@ func (b *fanotifyCapture) handleOne(ev *fanEvent) error {
 func (b *fanotifyCapture) renamed(ev *fanEvent, isDir bool) error {
 	oldRel, oldIn := b.entry(ev.dir, ev.name)
 	newRel, newIn := b.entry(ev.newDir, ev.newName)
+	if oldIn || newIn {
+		b.counters.Events.Add(1)
+	} else {
+		b.counters.Outside.Add(1)
+	}
 	if isDir {
 		switch {
 		case oldIn && newIn:

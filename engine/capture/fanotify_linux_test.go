@@ -30,12 +30,17 @@ func TestFanotifyIgnoresOutsideRoot(t *testing.T) {
 	}
 	h.write("inside", "x")
 	recs := h.sync()
-	if len(recs) != 1 || recs[0] != (Change{Kind: Create, Path: "inside"}) {
-		t.Fatalf("want only Create inside, got:\n%s", dump(recs))
+	if len(recs) == 0 || recs[0] != (Change{Kind: Create, Path: "inside"}) {
+		t.Fatalf("want Create inside first, got:\n%s", dump(recs))
+	}
+	for _, r := range recs {
+		if r.Path != "inside" {
+			t.Errorf("record about something outside the root: %v", r)
+		}
 	}
 	// The outside events were read (and dropped), not missed.
-	if ev := h.w.Counters().Events.Load(); ev < 5 {
-		t.Errorf("%d events read, want the outside ones among them", ev)
+	if n := h.w.Counters().Outside.Load(); n < 4 {
+		t.Errorf("%d events outside the root read, want the 4 made there at least", n)
 	}
 }
 
@@ -62,14 +67,14 @@ func TestFanotifyRenameAcrossDirs(t *testing.T) {
 	want := []Change{
 		{Kind: Rename, Path: "b/y/g", OldPath: "a/x/f"},
 		{Kind: Rename, Path: "b/y/e", OldPath: "a/d", IsDir: true},
-		{Kind: Write, Path: "b/y/e/inner/g"},
 	}
-	if len(recs) != len(want) {
-		t.Fatalf("want %v, got:\n%s", want, dump(recs))
+	if len(recs) < 3 || recs[0] != want[0] || recs[1] != want[1] {
+		t.Fatalf("want %v then the write, got:\n%s", want, dump(recs))
 	}
-	for i := range want {
-		if recs[i] != want[i] {
-			t.Fatalf("record %d is %v, want %v; all:\n%s", i, recs[i], want[i], dump(recs))
+	// The truncation and the write may come as one event or two.
+	for _, r := range recs[2:] {
+		if r != (Change{Kind: Write, Path: "b/y/e/inner/g"}) {
+			t.Fatalf("after the renames, want only the write under the new name, got:\n%s", dump(recs))
 		}
 	}
 }

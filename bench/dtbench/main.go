@@ -24,7 +24,9 @@ import (
 
 func main() {
 	var (
-		scenario = flag.String("scenario", "mirror", "mirror (time the mirror a job start runs, of -src onto -dst), lag, or watch (time until the change capture watches all of -src)")
+		scenario = flag.String("scenario", "mirror", "mirror (time the mirror a job start runs, of -src onto -dst), lag, watch (time until the change capture watches all of -src), or target (serve as a target for -target-addr runs until stdin closes)")
+		tgtAddr  = flag.String("target-addr", "", "mirror, lag: use the target a -scenario target process serves there instead of one in this process, so this process's peak RSS is the source's")
+		method   = flag.String("capture", "auto", "the source's ChangeCaptureMethod: auto, fanotify or inotify")
 		src      = flag.String("src", "", "source tree")
 		dst      = flag.String("dst", "", "replica directory")
 		work     = flag.String("work", "", "directory for server state")
@@ -47,15 +49,21 @@ func main() {
 	if *withExp {
 		ex = &pe
 	}
-	if *scenario == "watch" {
-		d, n, err := watchTree(*src)
+	switch *scenario {
+	case "watch":
+		d, n, used, err := watchTree(*src, *method)
 		if err != nil {
 			fail(err)
 		}
-		fmt.Printf("watch %.3f watches %d maxrss_kib %d\n", d.Seconds(), n, peakRSS())
+		fmt.Printf("watch %.3f watches %d maxrss_kib %d capture %s\n", d.Seconds(), n, peakRSS(), used)
+		return
+	case "target":
+		if err := serveTarget(*work); err != nil {
+			fail(err)
+		}
 		return
 	}
-	p, err := startPair(*work, ex)
+	p, err := startPair(*work, ex, *tgtAddr, *method)
 	if err != nil {
 		fail(err)
 	}
@@ -94,15 +102,16 @@ func fail(err error) {
 }
 
 type pair struct {
-	src, tgt *server.Server
+	src, tgt *server.Server // tgt is nil when the target runs in another process
+	tgtAddr  string
 	tgtData  string
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 }
 
-// startPair starts a target and a source on loopback; with pe, each runs
-// every exporter too.
-func startPair(work string, pe *peers) (*pair, error) {
+// startPair starts a target (unless tgtAddr names one already running) and
+// a source on loopback; with pe, each runs every exporter too.
+func startPair(work string, pe *peers, tgtAddr, method string) (*pair, error) {
 	base, err := settings.Open(filepath.Join(work, "none.yaml"))
 	if err != nil {
 		return nil, err
@@ -128,7 +137,7 @@ func startPair(work string, pe *peers) (*pair, error) {
 		if err != nil {
 			return nil, err
 		}
-		over := map[string]string{"DataPath": data, "ConnectionSecret": "bench"}
+		over := map[string]string{"DataPath": data, "ConnectionSecret": "bench", "ChangeCaptureMethod": method}
 		if pe != nil {
 			for k, v := range pe.settings(syslog) {
 				over[k] = v
@@ -150,15 +159,20 @@ func startPair(work string, pe *peers) (*pair, error) {
 	if pe != nil {
 		tpe = &peers{es: pe.es}
 	}
-	if p.tgt, err = mk("target", p.tgtData, tpe); err != nil {
-		cancel()
-		return nil, err
+	p.tgtAddr = tgtAddr
+	if tgtAddr == "" {
+		if p.tgt, err = mk("target", p.tgtData, tpe); err != nil {
+			cancel()
+			return nil, err
+		}
+		p.tgtAddr = p.tgt.Addr().String()
+		runs = append(runs, p.tgt.Serve)
 	}
 	if p.src, err = mk("source", filepath.Join(work, "source-data"), pe); err != nil {
 		cancel()
 		return nil, err
 	}
-	runs = append(runs, p.tgt.Serve, p.src.Serve)
+	runs = append(runs, p.src.Serve)
 	for _, run := range runs {
 		p.wg.Add(1)
 		go func() {
@@ -177,7 +191,7 @@ func (p *pair) stop() { p.cancel(); p.wg.Wait() }
 // start creates and starts a job; the clock starts with StartJob.
 func (p *pair) start(src, dst string) error {
 	ctx := context.Background()
-	spec := mgmt.JobSpec{Name: "bench", SourcePath: src, Target: p.tgt.Addr().String(), TargetPath: dst}
+	spec := mgmt.JobSpec{Name: "bench", SourcePath: src, Target: p.tgtAddr, TargetPath: dst}
 	if err := p.src.CreateJob(ctx, spec); err != nil {
 		return err
 	}
@@ -215,4 +229,19 @@ func (p *pair) waitMirror() error {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
+}
+
+// serveTarget runs a target alone: it prints "target ADDR", serves until
+// stdin closes, and prints "target maxrss_kib N", its peak RSS.
+func serveTarget(work string) error {
+	p, err := startPair(work, nil, "", "auto")
+	if err != nil {
+		return err
+	}
+	// startPair's source stays idle: no job runs on it.
+	fmt.Printf("target %s\n", p.tgtAddr)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	p.stop()
+	fmt.Printf("target maxrss_kib %d\n", peakRSS())
+	return nil
 }

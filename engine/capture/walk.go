@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"syscall"
+
+	"github.com/dtrep/dtrep/engine/repset"
 )
 
 func (w *Watcher) abs(rel string) string {
@@ -49,7 +50,7 @@ func (w *Watcher) walk(rel string, report bool, enter func(dir string) (bool, er
 		if !ok {
 			continue
 		}
-		entries, err := readDir(w.abs(d))
+		entries, err := repset.ReadDir(w.abs(d))
 		if err != nil {
 			if vanished(err) {
 				continue // its Remove event follows
@@ -77,16 +78,6 @@ func (w *Watcher) walk(rel string, report bool, enter func(dir string) (bool, er
 		}
 	}
 	return nil
-}
-
-// readDir lists a directory without sorting it.
-func readDir(dir string) ([]os.DirEntry, error) {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return f.ReadDir(-1)
 }
 
 // vanished reports errors meaning the path is gone or changed type under us,

@@ -33,7 +33,7 @@ func (s *Set) Calculate(ctx context.Context) (Size, error) {
 		}
 		dir := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		entries, err := readDir(filepath.Join(s.root, filepath.FromSlash(dir)))
+		entries, err := ReadDir(filepath.Join(s.root, filepath.FromSlash(dir)))
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && dir != "" {
 				continue
@@ -83,9 +83,9 @@ func (s *Set) Calculate(ctx context.Context) (Size, error) {
 	return z, nil
 }
 
-// readDir lists a directory in directory order: sorting, which os.ReadDir
-// does, is wasted work for a count.
-func readDir(dir string) ([]os.DirEntry, error) {
+// ReadDir lists a directory in directory order: sorting, which os.ReadDir
+// does, is wasted work for a count or a walk.
+func ReadDir(dir string) ([]os.DirEntry, error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ package apply
 import (
 	"math"
 	"strconv"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -75,4 +76,40 @@ func chmodNoFollow(dirfd int, name string, mode uint32) error {
 		return nil
 	}
 	return unix.Fchmodat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), mode, 0)
+}
+
+// setAttrOpen is setAttr for a regular file open in h: the descriptor
+// pins the file, so nothing is resolved and no symlink can be met.
+func (r *root) setAttrOpen(h *handle, a attrs) error {
+	fd := int(h.f.Fd())
+	if a.uid >= 0 || a.gid >= 0 {
+		if a.uid > math.MaxUint32-1 || a.gid > math.MaxUint32-1 {
+			return pathErr("chown", h.key, unix.EINVAL)
+		}
+		err := unix.Fchown(fd, int(a.uid), int(a.gid))
+		if err != nil && !(err == unix.EPERM && r.notRoot) {
+			return pathErr("chown", h.key, err)
+		}
+	}
+	if a.mode&0o7777 != 0 {
+		if err := unix.Fchmod(fd, a.mode&0o7777); err != nil {
+			return pathErr("chmod", h.key, err)
+		}
+	}
+	if a.atime != 0 || a.mtime != 0 {
+		if err := futimens(fd, [2]unix.Timespec{timespec(a.atime), timespec(a.mtime)}); err != nil {
+			return pathErr("utimes", h.key, err)
+		}
+	}
+	return nil
+}
+
+// futimens sets fd's times: utimensat with a NULL path, which x/sys/unix
+// does not offer.
+func futimens(fd int, ts [2]unix.Timespec) error {
+	_, _, errno := unix.Syscall6(unix.SYS_UTIMENSAT, uintptr(fd), 0, uintptr(unsafe.Pointer(&ts[0])), 0, 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }

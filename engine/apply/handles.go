@@ -15,6 +15,20 @@ type handle struct {
 	dev   uint64 // device, to tell whether the root's syncfs covers it
 	dirty bool   // written since it was last fsynced
 	used  time.Time
+	// size is the file's length as this applier last made it, when sized,
+	// so a truncate to the length the writes left is skipped.
+	size  int64
+	sized bool
+	// reserve is the length TGFileAlloc reserves at the first write of a
+	// mirrored file (0: nothing to reserve).
+	reserve int64
+}
+
+// wrote records a write of n bytes at off.
+func (h *handle) wrote(off int64, n int) {
+	if h.sized {
+		h.size = max(h.size, off+int64(n))
+	}
 }
 
 // handles is the LRU cache of open files. It is used only from the

@@ -21,9 +21,14 @@ func (a *Applier) applyOnce(op *wire.Op) error {
 			return err
 		}
 		h.dirty = true
-		if _, err := h.f.WriteAt(op.Data, op.Offset); err != nil {
+		if err := a.reserve(h, op); err != nil {
 			return err
 		}
+		if _, err := h.f.WriteAt(op.Data, op.Offset); err != nil {
+			h.sized = false
+			return err
+		}
+		h.wrote(op.Offset, len(op.Data))
 		a.counters.BytesWritten.Add(int64(len(op.Data)))
 		return nil
 	case wire.OpTruncate:
@@ -31,8 +36,16 @@ func (a *Applier) applyOnce(op *wire.Op) error {
 		if err != nil {
 			return err
 		}
+		if h.sized && h.size == op.Size {
+			return nil // the writes left it this long
+		}
 		h.dirty = true
-		return h.f.Truncate(op.Size)
+		h.sized = false
+		if err := h.f.Truncate(op.Size); err != nil {
+			return err
+		}
+		h.size, h.sized = op.Size, true
+		return nil
 	case wire.OpAttr:
 		return a.setAttr(op)
 	case wire.OpRename:
@@ -66,14 +79,30 @@ func (a *Applier) create(op *wire.Op) error {
 		return err
 	}
 	h.dirty = true
+	h.size, h.sized = 0, true // created or truncated
 	if op.Mirror && a.opts.FileAlloc && op.Size > 0 {
-		if err := a.root.allocate(h, op.Size); err != nil {
-			h.f.Close()
-			return err
-		}
+		h.reserve = op.Size
 	}
 	h.used = time.Now()
 	a.keep(a.h.add(h))
+	return nil
+}
+
+// reserve allocates a mirrored file's whole length at its first write
+// (TGFileAlloc), unless that write alone reaches it: a file that arrives
+// in one write is allocated by the write itself, and a reservation would
+// cost a call per small file for nothing.
+func (a *Applier) reserve(h *handle, op *wire.Op) error {
+	size := h.reserve
+	if size == 0 {
+		return nil
+	}
+	if op.Offset > 0 || int64(len(op.Data)) < size {
+		if err := a.root.allocate(h, size); err != nil {
+			return err // kept for the retry
+		}
+	}
+	h.reserve = 0
 	return nil
 }
 
@@ -96,17 +125,18 @@ func (a *Applier) setAttr(op *wire.Op) error {
 	if a.opts.DisableAttributes {
 		return nil
 	}
-	err := a.root.setAttr(op.Path, attrs{mode: op.Mode, uid: op.UID, gid: op.GID, atime: op.Atime, mtime: op.Mtime})
-	if err != nil {
-		return err
-	}
+	at := attrs{mode: op.Mode, uid: op.UID, gid: op.GID, atime: op.Atime, mtime: op.Mtime}
 	// Inode metadata is made durable by fsyncing the inode: through its
-	// handle when one is open, otherwise only syncfs reaches it.
+	// handle when one is open, otherwise only syncfs reaches it. An open
+	// handle is also the cheaper way to change it: no path to resolve.
 	if h := a.h.get(op.Path, time.Now()); h != nil {
 		h.dirty = true
-	} else {
-		a.root.noteUnpinned()
+		return a.root.setAttrOpen(h, at)
 	}
+	if err := a.root.setAttr(op.Path, at); err != nil {
+		return err
+	}
+	a.root.noteUnpinned()
 	return nil
 }
 

@@ -73,7 +73,7 @@ func finishOpen(fd int, rel string) (*handle, error) {
 		unix.Close(fd)
 		return nil, pathErr("open", rel, err)
 	}
-	return &handle{key: rel, f: os.NewFile(uintptr(fd), rel), dev: uint64(st.Dev)}, nil
+	return &handle{key: rel, f: os.NewFile(uintptr(fd), rel), dev: uint64(st.Dev), size: st.Size, sized: true}, nil
 }
 
 // allocate reserves size bytes for h without changing its length, so a

@@ -24,8 +24,8 @@ type Options struct {
 	UnfinishedOpEvent bool
 	// DisableAttributes skips attribute ops (TGDisableAttributeReplication).
 	DisableAttributes bool
-	// FileAlloc reserves a mirrored file's full size when it is created
-	// (TGFileAlloc), so the disk fills at create time, not mid-file.
+	// FileAlloc reserves a mirrored file's full size at its first write
+	// (TGFileAlloc), so the disk fills there, not mid-file.
 	FileAlloc bool
 	// CloseDelay is how long an unused file handle stays open
 	// (TGCloseDelay). Idle handles are closed as ops arrive and at each

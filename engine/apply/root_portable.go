@@ -278,6 +278,10 @@ func (r *root) setAttr(rel string, a attrs) error {
 	return nil
 }
 
+// setAttrOpen sets the attributes of h's file through its name: the
+// portable calls take names.
+func (r *root) setAttrOpen(h *handle, a attrs) error { return r.setAttr(h.key, a) }
+
 func (r *root) noteUnpinned()   {}
 func (r *root) dirtyDirs() int  { return len(r.dirty) }
 func (r *root) needsFull() bool { return false }

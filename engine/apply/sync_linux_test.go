@@ -172,8 +172,11 @@ func TestFileAllocReservesSpace(t *testing.T) {
 	}
 	t.Cleanup(func() { a.Close() })
 	// A mirror create announcing 4 MiB cannot be reserved on 1 MiB: the
-	// failure shows at create time as disk full.
-	err = a.Apply(context.Background(), &wire.Op{Kind: wire.OpCreate, Path: "big", Mirror: true, Size: 4 << 20})
+	// failure shows at the first write (TGFileAlloc: "allocates an entire
+	// file on the first write of a mirror operation") as disk full,
+	// before the 4 KiB the write carries would have fit.
+	mustApply(t, a, wire.Op{Kind: wire.OpCreate, Path: "big", Mirror: true, Size: 4 << 20})
+	err = a.Apply(context.Background(), &wire.Op{Kind: wire.OpWrite, Path: "big", Mirror: true, Data: make([]byte, 4096)})
 	if !errors.Is(err, ErrDropped) {
 		t.Fatalf("reserving 4 MiB on 1 MiB: %v", err)
 	}
@@ -181,5 +184,5 @@ func TestFileAllocReservesSpace(t *testing.T) {
 		t.Fatalf("events %v", ids)
 	}
 	// Replication creates (not mirror) and FileAlloc off reserve nothing.
-	mustApply(t, a, wire.Op{Kind: wire.OpCreate, Path: "small", Size: 4 << 20})
+	mustApply(t, a, wire.Op{Kind: wire.OpCreate, Path: "small", Size: 4 << 20}, write("small", 0, "x"))
 }

@@ -160,8 +160,9 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 	bs := b.cache.BlockSize()
 	sums := make([]blockhash.Sum, 0, (fi.Size()+int64(bs)-1)/int64(bs))
 	var off int64
+	end := sizeCheck{f: f, size: fi.Size()}
 	for {
-		n, rerr := io.ReadFull(f, b.buf)
+		n, rerr := end.fill(b.buf, off)
 		if n > 0 {
 			blk := b.buf[:n]
 			sum := blockhash.Block(blk)
@@ -193,7 +194,7 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 			}
 			off += int64(n)
 		}
-		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+		if rerr == io.EOF {
 			break
 		}
 		if rerr != nil {
@@ -202,7 +203,9 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 	}
 	// The size read is authoritative: the file may have changed since Lstat.
 	b.emit(r, &wire.Op{Kind: wire.OpTruncate, Mirror: mirror, Path: rel, Size: off, UID: -1, GID: -1})
-	if cur, err := f.Stat(); err == nil {
+	if end.last != nil {
+		fi = end.last
+	} else if cur, err := f.Stat(); err == nil {
 		fi = cur
 	}
 	b.emit(r, attrOp(rel, fi, mirror))
@@ -211,6 +214,44 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 		b.cache.Put(linkedTo, blockhash.Identify(fi), sums)
 	}
 	return nil
+}
+
+// sizeCheck reads a file block by block and ends it without the read that
+// would return nothing: once the bytes read reach the size last seen, an
+// fstat (needed anyway for the attributes) says whether the file grew.
+type sizeCheck struct {
+	f    *os.File
+	size int64       // the file's size as last seen
+	last os.FileInfo // the fstat that ended the file, if one did
+}
+
+// fill reads the block at off into buf: it returns how much it read and
+// io.EOF when the file ends within the block.
+func (e *sizeCheck) fill(buf []byte, off int64) (int, error) {
+	n := 0
+	for n < len(buf) {
+		if off+int64(n) >= e.size {
+			fi, err := e.f.Stat()
+			if err != nil {
+				return n, err
+			}
+			if fi.Size() <= off+int64(n) {
+				e.last = fi
+				return n, io.EOF
+			}
+			e.size = fi.Size()
+		}
+		m, err := e.f.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			e.size = off + int64(n)
+			return n, io.EOF
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // attrOp sets rel's mode, ownership and times as fi has them.

@@ -338,7 +338,23 @@ func (s *session) reply(reqID uint64, rep wire.Message, err error) error {
 
 // applyOps applies a batch in order, skipping ops already applied before a
 // reconnect.
+//
+// What is applied is recorded (not synced) so a target killed mid-batch
+// resumes after it (durable.go). An op that only writes a file's content
+// or attributes, or makes a directory, can be applied twice in a row with
+// the ops after it and leave the same result, so those are recorded once
+// per batch; any other op (a rename, a removal, a link, a task) is
+// recorded before and after it runs, so a kill never makes it run again
+// after it took effect.
 func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64, err error) {
+	marked := s.applied
+	mark := func() error {
+		if s.applied == marked {
+			return nil
+		}
+		marked = s.applied
+		return s.d.markApplied(s.hello.Epoch, s.applied)
+	}
 	for i := range m.Ops {
 		op := &m.Ops[i]
 		s.queued.Add(-1)
@@ -349,6 +365,12 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 		s.opsRx.Add(1)
 		if op.Mirror {
 			s.mirRx.Add(1)
+		}
+		repeatable := replayable(op.Kind)
+		if !repeatable {
+			if err := mark(); err != nil {
+				return ops, bytes, err
+			}
 		}
 		if err := s.apply(ctx, op); err != nil {
 			if ctx.Err() != nil {
@@ -364,15 +386,25 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 			s.dropped()
 		}
 		s.applied = op.Seq
-		// Recorded at once (not synced): a target killed now resumes
-		// after this op instead of applying it a second time.
-		if err := s.d.markApplied(s.hello.Epoch, op.Seq); err != nil {
-			return ops, bytes, err
+		if !repeatable {
+			if err := mark(); err != nil {
+				return ops, bytes, err
+			}
 		}
 		ops++
 		bytes += uint64(op.PayloadBytes())
 	}
-	return ops, bytes, nil
+	return ops, bytes, mark()
+}
+
+// replayable says whether applying an op of kind k again, followed by the
+// ops after it, leaves the tree as applying it once did.
+func replayable(k wire.OpKind) bool {
+	switch k {
+	case wire.OpCreate, wire.OpWrite, wire.OpTruncate, wire.OpAttr, wire.OpMkdir, wire.OpMark:
+		return true
+	}
+	return false
 }
 
 // commit makes everything applied durable, records the sequence, and acks.

@@ -82,17 +82,20 @@ func chmodNoFollow(dirfd int, name string, mode uint32) error {
 // pins the file, so nothing is resolved and no symlink can be met.
 func (r *root) setAttrOpen(h *handle, a attrs) error {
 	fd := int(h.f.Fd())
-	if a.uid >= 0 || a.gid >= 0 {
+	own := &h.own
+	if (a.uid >= 0 || a.gid >= 0) && !(own.known && (a.uid < 0 || a.uid == own.uid) && (a.gid < 0 || a.gid == own.gid)) {
 		if a.uid > math.MaxUint32-1 || a.gid > math.MaxUint32-1 {
 			return pathErr("chown", h.key, unix.EINVAL)
 		}
+		own.known = false // chown may clear the set-ID bits
 		err := unix.Fchown(fd, int(a.uid), int(a.gid))
 		if err != nil && !(err == unix.EPERM && r.notRoot) {
 			return pathErr("chown", h.key, err)
 		}
 	}
-	if a.mode&0o7777 != 0 {
-		if err := unix.Fchmod(fd, a.mode&0o7777); err != nil {
+	if m := a.mode & 0o7777; m != 0 && !(own.known && own.mode == m) {
+		own.known = false
+		if err := unix.Fchmod(fd, m); err != nil {
 			return pathErr("chmod", h.key, err)
 		}
 	}

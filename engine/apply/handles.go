@@ -22,6 +22,16 @@ type handle struct {
 	// reserve is the length TGFileAlloc reserves at the first write of a
 	// mirrored file (0: nothing to reserve).
 	reserve int64
+	// own is the file's ownership and mode as its open or this applier
+	// last set them, so an attribute op repeats no change already made.
+	own ownership
+}
+
+// ownership is a file's ownership and permission bits, when known.
+type ownership struct {
+	known    bool
+	uid, gid int64
+	mode     uint32
 }
 
 // wrote records a write of n bytes at off.
@@ -149,6 +159,17 @@ func (c *handles) rekey(from, to string) {
 		c.byKey[h.key] = el
 	}
 	c.count()
+}
+
+// forget drops what the handles know of their files' length, ownership
+// and mode. That knowledge saves calls within a batch; between batches
+// something else on the target may have changed the file (a verification
+// must be able to repair a mode changed there), so each sync ends it.
+func (c *handles) forget() {
+	for el := c.lru.Front(); el != nil; el = el.Next() {
+		h := el.Value.(*handle)
+		h.sized, h.own.known = false, false
+	}
 }
 
 // dirtyList returns every dirty handle.

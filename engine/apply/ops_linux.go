@@ -36,9 +36,12 @@ func (r *root) create(rel string, mode uint32) (*handle, error) {
 	}
 	// The creation mode was reduced by the umask and ignored for an
 	// existing file; the source's mode is what the file must have.
-	if err := unix.Fchmod(fd, perm(mode, 0o644)); err != nil {
-		h.f.Close()
-		return nil, pathErr("chmod", rel, err)
+	if m := perm(mode, 0o644); !h.own.known || h.own.mode != m {
+		if err := unix.Fchmod(fd, m); err != nil {
+			h.f.Close()
+			return nil, pathErr("chmod", rel, err)
+		}
+		h.own.mode = m
 	}
 	return h, nil
 }
@@ -73,7 +76,8 @@ func finishOpen(fd int, rel string) (*handle, error) {
 		unix.Close(fd)
 		return nil, pathErr("open", rel, err)
 	}
-	return &handle{key: rel, f: os.NewFile(uintptr(fd), rel), dev: uint64(st.Dev), size: st.Size, sized: true}, nil
+	return &handle{key: rel, f: os.NewFile(uintptr(fd), rel), dev: uint64(st.Dev), size: st.Size, sized: true,
+		own: ownership{known: true, uid: int64(st.Uid), gid: int64(st.Gid), mode: st.Mode & 0o7777}}, nil
 }
 
 // allocate reserves size bytes for h without changing its length, so a

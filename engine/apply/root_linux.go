@@ -3,7 +3,6 @@
 package apply
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -193,34 +192,42 @@ func (r *root) canSyncfs() bool { return true }
 func (r *root) rootDev() uint64 { return r.dev }
 func (r *root) takeErr() error  { e := r.syncErr; r.syncErr = nil; return e }
 
-// syncDirs fsyncs every dirty directory once. Directories that fail stay
-// dirty so the next Sync tries again.
-func (r *root) syncDirs(onlyForeign bool) error {
-	var errs []error
+// takeDirty hands the dirty directories' descriptors to a sync about to
+// run: all of them or, when a syncfs of the root's file system comes first
+// (full), only those on other file systems, closing the rest. A full sync
+// also clears the root's need for one.
+func (r *root) takeDirty(full bool) []*os.File {
+	var out []*os.File
 	for k, f := range r.dirty {
-		if onlyForeign && k.dev == r.dev {
-			f.Close()
-			delete(r.dirty, k)
-			continue
-		}
-		if err := f.Sync(); err != nil {
-			errs = append(errs, fmt.Errorf("fsync directory: %w", err))
-			continue
-		}
-		f.Close()
 		delete(r.dirty, k)
+		if full && k.dev == r.dev {
+			f.Close()
+			continue
+		}
+		out = append(out, f)
 	}
-	return errors.Join(errs...)
+	if full {
+		r.full = false
+	}
+	return out
 }
 
-// syncAll flushes the root's whole file system with syncfs, then the dirty
-// directories on other file systems mounted beneath the root.
-func (r *root) syncAll() error {
+// syncfs flushes the root's whole file system.
+func (r *root) syncfs() error {
 	if err := unix.Syncfs(r.fd); err != nil {
 		return &fs.PathError{Op: "syncfs", Path: r.path, Err: err}
 	}
-	r.full = false
-	return r.syncDirs(true)
+	return nil
+}
+
+// dupFile duplicates f's descriptor, for a flush that runs while f may be
+// closed.
+func dupFile(f *os.File) (*os.File, error) {
+	fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
 // stillLinked reports whether h's file has a name left after an unlink or

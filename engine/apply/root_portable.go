@@ -288,11 +288,12 @@ func (r *root) needsFull() bool { return false }
 func (r *root) canSyncfs() bool { return false }
 func (r *root) rootDev() uint64 { return 0 }
 func (r *root) takeErr() error  { return nil }
-func (r *root) syncAll() error  { return errors.ErrUnsupported }
+func (r *root) syncfs() error   { return errors.ErrUnsupported }
 
-// syncDirs fsyncs changed directories where the OS allows it; Windows
-// cannot open a directory for flushing, so there it is best effort.
-func (r *root) syncDirs(bool) error {
+// takeDirty flushes changed directories where the OS allows it; Windows
+// cannot open a directory for flushing, so there it is best effort. They
+// are flushed here, so none is handed to the sync.
+func (r *root) takeDirty(bool) []*os.File {
 	for dir := range r.dirty {
 		if f, err := os.Open(r.full(dir)); err == nil {
 			f.Sync()
@@ -302,6 +303,9 @@ func (r *root) syncDirs(bool) error {
 	}
 	return nil
 }
+
+// dupFile is not offered by the portable build: the sync flushes f itself.
+func dupFile(*os.File) (*os.File, error) { return nil, errors.ErrUnsupported }
 
 func stillLinked(*handle) bool { return true }
 

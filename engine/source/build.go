@@ -141,7 +141,7 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 	if fi.Size() == 0 && mirror && !b.zeroK && linkedTo == "" {
 		return nil
 	}
-	f, err := os.Open(b.abs(rel))
+	f, err := openRead(b.abs(rel))
 	if err != nil {
 		return vanishedOr(err)
 	}

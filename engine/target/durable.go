@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 )
 
 // durableRecord tells a reconnecting source where to resume: the last
@@ -27,6 +28,7 @@ import (
 // durable is trusted. A torn or corrupt record (bad CRC) reads as nothing
 // applied, which makes the source resend ops the applier tolerates.
 type durableRecord struct {
+	mu      sync.Mutex // the applier marks, the committer stores
 	f       *os.File
 	epoch   uint64
 	durable uint64
@@ -75,6 +77,8 @@ func openDurable(dir, jobID string) (*durableRecord, error) {
 
 // durableFor returns the sequence the stream with this epoch resumes after.
 func (d *durableRecord) durableFor(epoch uint64) uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.epoch != epoch {
 		return 0
 	}
@@ -99,6 +103,8 @@ func (d *durableRecord) write() error {
 
 // markApplied records, without syncing, that seq of epoch is applied.
 func (d *durableRecord) markApplied(epoch, seq uint64) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.epoch != epoch {
 		d.epoch, d.durable = epoch, 0
 	}
@@ -108,6 +114,8 @@ func (d *durableRecord) markApplied(epoch, seq uint64) error {
 
 // store records seq of epoch durably.
 func (d *durableRecord) store(epoch, seq uint64) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.epoch != epoch {
 		d.epoch = epoch
 	}

@@ -20,11 +20,19 @@ type handler struct {
 	batchStart          time.Time
 }
 
-// commit makes the batch durable and acknowledges it.
-func (h *handler) commit() error {
-	err := h.s.commit(h.batchOps, h.batchByte)
+// start hands the batch applied so far to a commit: it notes what must be
+// flushed (apply.StartSync) and what the acknowledgement will say.
+func (h *handler) start() commitJob {
+	j := commitJob{flush: h.s.a.StartSync(), seq: h.s.applied, ops: h.batchOps, bytes: h.batchByte}
 	h.batchOps, h.batchByte, h.pending = 0, 0, false
-	return err
+	return j
+}
+
+// due says the batch should be committed even though more is buffered:
+// a busy stream rarely leaves the receiver's channel empty, so this bounds
+// how long applied ops wait to become durable (and acknowledged).
+func (h *handler) due() bool {
+	return h.batchOps >= 4096 || h.batchByte >= 64<<20 || time.Since(h.batchStart) >= maxCommitDelay
 }
 
 func (h *handler) Ops(m *wire.Ops) error {
@@ -39,11 +47,6 @@ func (h *handler) Ops(m *wire.Ops) error {
 	h.batchByte += b
 	if !h.pending {
 		h.pending, h.batchStart = true, time.Now()
-	}
-	// A busy stream rarely leaves the channel empty: bound how long
-	// applied ops wait to become durable (and acknowledged).
-	if h.batchOps >= 4096 || h.batchByte >= 64<<20 || time.Since(h.batchStart) >= maxCommitDelay {
-		return h.commit()
 	}
 	return nil
 }

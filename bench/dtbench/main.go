@@ -165,7 +165,6 @@ func startPair(work string, pe *peers, tgtAddr, method string) (*pair, error) {
 			cancel()
 			return nil, err
 		}
-		p.tgtAddr = p.tgt.Addr().String()
 		runs = append(runs, p.tgt.Serve)
 	}
 	if p.src, err = mk("source", filepath.Join(work, "source-data"), pe); err != nil {
@@ -181,6 +180,10 @@ func startPair(work string, pe *peers, tgtAddr, method string) (*pair, error) {
 				fail(err)
 			}
 		}()
+	}
+	// Addr waits until Serve listens.
+	if p.tgt != nil {
+		p.tgtAddr = p.tgt.Addr().String()
 	}
 	p.src.Addr()
 	return p, nil

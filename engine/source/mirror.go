@@ -503,12 +503,16 @@ func (m *mirror) file(ctx context.Context, rel string, fi os.FileInfo, t wire.St
 		}
 		return r, err
 	}
-	// Compare block sums with the target's and send the blocks that differ.
+	// Compare block sums with the target's and send the blocks that
+	// differ. The source hashes its copy while the target hashes its own.
+	local := make(chan localSums, 1)
+	go func() { local <- hashLocal(c.b.abs(rel), c.b.cache.BlockSize()) }()
 	sums, err := m.targetSums(ctx, rel, t.Size)
+	mine := <-local
 	if err != nil {
 		return result{}, err
 	}
-	return c.b.syncPath(rel, true, false, sums, true)
+	return c.b.syncKnown(rel, sums, mine)
 }
 
 // targetSums asks the target for the block sums of its copy of rel.

@@ -20,9 +20,11 @@
 #   es         events/s delivered to the Elasticsearch bulk API of VictoriaLogs  target >= 50,000/s
 #   snmp       walk of the 1,000-row connection table through snmpd vs snmpd's own hrSWRunTable
 #   million    MILLION_FILES files in MILLION_FILES/10 directories: mirror vs rsync + sync,
-#              peak RSS per file (source and target in one process), time until the change
-#              capture (inotify, a watch per directory) watches the whole tree and its RSS per file
-#                                                     target <= 0.50, source RSS <= 300 B/file
+#              peak RSS per file of the source and of the target (each in its own process),
+#              time until the change capture watches the whole tree and its RSS per file,
+#              fanotify vs inotify         target <= 0.50, source RSS <= 300 B/file
+#              (MILLION_CAPTURE picks the mirror's capture, default auto; MILLION_PROFILE=1
+#              writes the source's heap and CPU profiles to $W/million.heap and .cpu)
 #
 # Env: RUNS (3), BENCH_DIR, SMALL_FILES (2000; the issue's size is 20000), BIG_MB (256; 2048),
 #      LAG_SECONDS (3), EXP_FILES (10000: long enough for several scrapes and walks), MILLION_FILES (1000000), ONLY.
@@ -278,27 +280,51 @@ fi
 
 if want million; then
   make_small "$W/million-$MILLION" "$MILLION" $((MILLION / 10))
-  reset_times; : >"$W/rss.t"
+  # The target runs in a process of its own, so each side's peak RSS is its own.
+  dtsplit() { # dtsplit SRC DST: prints "seconds source_rss_kib target_rss_kib"
+    rm -rf "$W/work" "$W/work-t"; mkdir -p "$W/work-t"
+    local addr t rss trss
+    coproc TGT { exec "$W/dtbench" -scenario target -src - -dst - -work "$W/work-t"; }
+    read -r _ addr <&"${TGT[0]}"
+    read -r _ t _ rss < <("$W/dtbench" -scenario mirror -src "$1" -dst "$2" -work "$W/work" -target-addr "$addr" \
+      -capture "${MILLION_CAPTURE:-auto}" ${MILLION_PROFILE:+-memprofile "$W/million.heap" -cpuprofile "$W/million.cpu"})
+    exec {TGT[1]}>&-
+    read -r _ _ trss <&"${TGT[0]}"
+    wait "$TGT_PID"
+    echo "$t $rss $trss"
+  }
+  reset_times; : >"$W/rss.t"; : >"$W/trss.t"
   for ((r = 0; r < RUNS; r++)); do
     fresh "$W/rs/million" "$W/dt-million"
     if (($r % 2)); then
       timed rsync_to "$W/million-$MILLION/" million >>"$W/base.t"
     fi
-    rm -rf "$W/work"
-    read -r _ t _ rss < <("$W/dtbench" -scenario mirror -src "$W/million-$MILLION" -dst "$W/dt-million/replica" -work "$W/work")
-    echo "$t" >>"$W/dt.t"; echo "$rss $MILLION" | awk '{print $1 * 1024 / $2}' >>"$W/rss.t"
+    read -r t rss trss < <(dtsplit "$W/million-$MILLION" "$W/dt-million/replica")
+    echo "$t" >>"$W/dt.t"
+    echo "$rss $MILLION" | awk '{print $1 * 1024 / $2}' >>"$W/rss.t"
+    echo "$trss $MILLION" | awk '{print $1 * 1024 / $2}' >>"$W/trss.t"
     if ! (($r % 2)); then
       fresh "$W/rs/million"; timed rsync_to "$W/million-$MILLION/" million >>"$W/base.t"
     fi
   done
   ratios slower
   row "initial mirror, $MILLION files" "$W/dt.t" "rsync daemon + sync" "$W/base.t" "$W/ratio.t" "<= 0.50"
-  printf '%-46s %s B/file (source and target)%20s %s\n' "peak RSS per file, $MILLION files" "$(median "$W/rss.t")" "" "<= 300 B/file (source)"
-  : >"$W/watch.t"; : >"$W/wrss.t"
+  printf '%-46s %s B/file source, %s B/file target%7s %s\n' "peak RSS per file, $MILLION files" \
+    "$(median "$W/rss.t")" "$(median "$W/trss.t")" "" "<= 300 B/file (source)"
+  # Change capture alone, fanotify and inotify alternating: the time until
+  # it watches the whole tree and its process's peak RSS.
+  for m in fanotify inotify; do : >"$W/watch-$m.t"; : >"$W/wrss-$m.t"; done
   for ((r = 0; r < RUNS; r++)); do
-    read -r _ t _ n _ rss < <("$W/dtbench" -scenario watch -src "$W/million-$MILLION" -dst - -work -)
-    echo "$t" >>"$W/watch.t"; echo "$rss $MILLION" | awk '{print $1 * 1024 / $2}' >>"$W/wrss.t"
+    order="fanotify inotify"; (($r % 2)) && order="inotify fanotify"
+    for m in $order; do
+      read -r _ t _ n _ rss _ used < <("$W/dtbench" -scenario watch -src "$W/million-$MILLION" -dst - -work - -capture $m)
+      [ "$used" = "$m" ] || { echo "bench: asked for $m capture, got $used" >&2; exit 1; }
+      echo "$t" >>"$W/watch-$m.t"; echo "$rss $MILLION" | awk '{print $1 * 1024 / $2}' >>"$W/wrss-$m.t"
+      [ "$m" = inotify ] && watches=$n
+    done
   done
-  printf '%-46s %ss, %s inotify watches, change capture alone %s B/file peak RSS\n' \
-    "source watching all $MILLION files" "$(median "$W/watch.t")" "$n" "$(median "$W/wrss.t")"
+  printf '%-46s %ss fanotify (one filesystem mark), %ss inotify (%s watches)\n' \
+    "source watching all $MILLION files" "$(median "$W/watch-fanotify.t")" "$(median "$W/watch-inotify.t")" "$watches"
+  printf '%-46s %s B/file fanotify, %s B/file inotify (peak RSS of capture alone; inotify watches also hold kernel memory)\n' \
+    "change capture RSS per file" "$(median "$W/wrss-fanotify.t")" "$(median "$W/wrss-inotify.t")"
 fi

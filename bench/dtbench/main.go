@@ -35,6 +35,7 @@ func main() {
 		withExp  = flag.Bool("exporters", false, "run every exporter beside both servers")
 		cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the scenario to this file")
 		blkProf  = flag.String("blockprofile", "", "write block and mutex profiles to this file (.block, .mutex)")
+		memProf  = flag.String("memprofile", "", "mirror: write a heap profile to this file once the mirror is done (what the source holds for the tree)")
 		pe       peers
 	)
 	flag.StringVar(&pe.es, "es", "", "exporters: Elasticsearch bulk address (VictoriaLogs)")
@@ -55,7 +56,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		fmt.Printf("watch %.3f watches %d maxrss_kib %d capture %s\n", d.Seconds(), n, peakRSS(), used)
+		fmt.Printf("watch %.6f watches %d maxrss_kib %d capture %s\n", d.Seconds(), n, peakRSS(), used)
 		return
 	case "target":
 		if err := serveTarget(*work); err != nil {
@@ -83,6 +84,11 @@ func main() {
 		d, err := p.mirror(*src, *dst)
 		if err != nil {
 			fail(err)
+		}
+		if *memProf != "" {
+			if err := writeHeapProfile(*memProf); err != nil {
+				fail(err)
+			}
 		}
 		fmt.Printf("mirror %.3f maxrss_kib %d\n", d.Seconds(), peakRSS())
 	case "lag":

@@ -43,6 +43,7 @@ func (h *handler) Ops(m *wire.Ops) error {
 	if err != nil {
 		return err
 	}
+	m.Release() // applied: nothing refers to the ops' data any more
 	h.batchOps += n
 	h.batchByte += b
 	if !h.pending {

@@ -200,13 +200,20 @@ func (c *Conn) Recv() (Message, error) {
 			// a peer that has proved nothing.
 			return nil, fmt.Errorf("receiving %s: %w: compressed frame during the handshake", f.typ, ErrUnknownFlags)
 		}
-		if payload, err = decompress(payload); err != nil {
+		payload, err = decompress(payload)
+		putPayload(f.pooled) // decompressed into a buffer of its own
+		f.pooled = nil
+		if err != nil {
 			return nil, fmt.Errorf("receiving %s: %w", f.typ, err)
 		}
 	}
 	m, err := Unmarshal(f.typ, payload)
 	if err != nil {
+		putPayload(f.pooled)
 		return nil, fmt.Errorf("receiving: %w", err)
+	}
+	if ops, ok := m.(*Ops); ok {
+		ops.buf = f.pooled // what the ops' data points into, given back by Release
 	}
 	c.counters.FramesRecv.Add(1)
 	c.counters.BytesRecv.Add(uint64(HeaderSize + len(payload) + TrailerSize))

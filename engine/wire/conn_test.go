@@ -478,3 +478,46 @@ func TestConnAccessors(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Large received batches lie in pooled buffers: one not yet released keeps
+// its data however many frames follow, and released ones serve later frames
+// whole.
+func TestReceivedBatchesKeepTheirBuffersUntilReleased(t *testing.T) {
+	a, b := tcpConns(t, Options{}, Options{})
+	batch := func(fill byte) *Ops {
+		return &Ops{Ops: []Op{{Seq: uint64(fill), Kind: OpWrite, Path: "f", Data: bytes.Repeat([]byte{fill}, 3<<19)}}}
+	}
+	errc := make(chan error, 1)
+	go func() {
+		for fill := byte(1); fill <= 6; fill++ {
+			if err := a.Send(batch(fill)); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	recv := func() *Ops {
+		t.Helper()
+		m, err := b.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.(*Ops)
+	}
+	held := recv()
+	for fill := byte(2); fill <= 6; fill++ {
+		m := recv()
+		if !bytes.Equal(m.Ops[0].Data, batch(fill).Ops[0].Data) {
+			t.Fatalf("batch %d arrived changed", fill)
+		}
+		m.Release()
+	}
+	if !bytes.Equal(held.Ops[0].Data, batch(1).Ops[0].Data) {
+		t.Fatal("an unreleased batch's data was overwritten by a later frame")
+	}
+	held.Release()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}

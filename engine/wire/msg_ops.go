@@ -5,6 +5,16 @@ import "fmt"
 // Ops carries a batch of operations from the source, in Seq order.
 type Ops struct {
 	Ops []Op
+
+	buf *[]byte // the received frame's pooled buffer the ops' data lies in
+}
+
+// Release lets the buffer of a received batch be used for a later frame.
+// Call it only once nothing refers to the ops' data any more; a batch never
+// released is collected as usual.
+func (m *Ops) Release() {
+	putPayload(m.buf)
+	m.buf = nil
 }
 
 func (*Ops) Type() MsgType                           { return MsgOps }

@@ -45,6 +45,10 @@ type Opts struct {
 	// held, that the queue is full and now drops what is pushed. The
 	// owner auto-disconnects and calls Reset.
 	OnOverflow func(Overflow)
+	// OnAcked is given each operation once it is acknowledged, when the
+	// queue no longer refers to it, under the queue's lock: it must be
+	// quick. The source recycles the op's data buffer there.
+	OnAcked func(*wire.Op)
 
 	// fsync replaces (*os.File).Sync of the log's segments: a disk that
 	// fails an fsync cannot be made on demand, so tests inject it here.

@@ -309,6 +309,9 @@ func (q *Queue) ackLocked(seq uint64) int {
 		q.counts.BytesInAckQueue -= op.PayloadBytes()
 		q.addCost(-opCost(op))
 		q.unacked[i] = nil
+		if q.opts.OnAcked != nil {
+			q.opts.OnAcked(op)
+		}
 		i++
 	}
 	q.unacked = q.unacked[i:]

@@ -66,6 +66,7 @@ func (d *diskQueueState) open() *queue.Queue {
 	o := queueOpts(c.cfg.Settings, c.cfg.JobID)
 	o.Pool = poolFor(c.cfg.Kernel, c.cfg.Settings, c.cfg.Hub)
 	o.OnOverflow = c.dq.onOverflow
+	o.OnAcked = c.b.recycle
 	o.Log = c.cfg.Log
 	q, rec, err := queue.Open(o)
 	if err != nil {

@@ -68,3 +68,26 @@ func TestSyncKnownSendsOnlyDifferingBlocks(t *testing.T) {
 		t.Fatalf("after a late change sent blocks at %v, want 4096 and 12288", got)
 	}
 }
+
+// Only blocks the builder lent to ops come back to it when their ops are
+// acknowledged: data of any other origin is left alone.
+func TestRecycleTakesBackOnlyLentBlocks(t *testing.T) {
+	b := newBuilder(t.TempDir(), blockhash.NewCache(4096, 1<<20), func(*wire.Op) {})
+	lent := b.newBlock()
+	b.lend(lent)
+	other := &wire.Op{Data: make([]byte, 4096)}
+	b.recycle(other)
+	if other.Data == nil {
+		t.Fatal("a block the builder never lent was taken")
+	}
+	op := &wire.Op{Data: lent}
+	b.recycle(op)
+	if op.Data != nil {
+		t.Fatal("a lent block was not taken back")
+	}
+	again := &wire.Op{Data: lent}
+	b.recycle(again)
+	if again.Data == nil {
+		t.Fatal("a block was taken back twice")
+	}
+}

@@ -13,13 +13,18 @@ import (
 // to a file already sent becomes a link on the target even after the name
 // it was first sent under was removed or renamed: any surviving name will
 // do. Names leave the index with the removals and renames queued for them.
+//
+// Every file queued is in it, so it is kept small: most inodes have one
+// name, held as a string in first; only the names after it go in a slice
+// of more (a slice per inode cost ~80 bytes per file at a million files).
 type linkIndex struct {
-	names map[devIno][]string // inode -> names queued for it, oldest first
+	first map[devIno]string   // inode -> its oldest name queued
+	more  map[devIno][]string // inode -> its later names, oldest first (inodes with several names)
 	inode map[string]devIno   // name -> inode
 }
 
 func newLinkIndex() *linkIndex {
-	return &linkIndex{names: map[devIno][]string{}, inode: map[string]devIno{}}
+	return &linkIndex{first: map[devIno]string{}, more: map[devIno][]string{}, inode: map[string]devIno{}}
 }
 
 // add records rel as a name of key (moving it from another inode the name
@@ -32,35 +37,54 @@ func (x *linkIndex) add(key devIno, rel string) {
 		x.drop(old, rel)
 	}
 	x.inode[rel] = key
-	x.names[key] = append(x.names[key], rel)
+	if _, ok := x.first[key]; !ok {
+		x.first[key] = rel
+		return
+	}
+	x.more[key] = append(x.more[key], rel)
 }
 
 // others lists key's names other than rel, most recent first.
 func (x *linkIndex) others(key devIno, rel string) []string {
-	names := x.names[key]
-	out := make([]string, 0, len(names))
-	for i := len(names) - 1; i >= 0; i-- {
-		if names[i] != rel {
-			out = append(out, names[i])
+	first, ok := x.first[key]
+	if !ok {
+		return nil
+	}
+	more := x.more[key]
+	out := make([]string, 0, len(more)+1)
+	for i := len(more) - 1; i >= 0; i-- {
+		if more[i] != rel {
+			out = append(out, more[i])
 		}
+	}
+	if first != rel {
+		out = append(out, first)
 	}
 	return out
 }
 
 func (x *linkIndex) drop(key devIno, rel string) {
-	names := x.names[key]
-	for i, n := range names {
-		if n == rel {
-			names = append(names[:i], names[i+1:]...)
-			break
+	delete(x.inode, rel)
+	more := x.more[key]
+	if x.first[key] == rel {
+		if len(more) == 0 {
+			delete(x.first, key)
+			return
+		}
+		x.first[key], more = more[0], more[1:]
+	} else {
+		for i, n := range more {
+			if n == rel {
+				more = append(more[:i], more[i+1:]...)
+				break
+			}
 		}
 	}
-	if len(names) == 0 {
-		delete(x.names, key)
+	if len(more) == 0 {
+		delete(x.more, key)
 	} else {
-		x.names[key] = names
+		x.more[key] = more
 	}
-	delete(x.inode, rel)
 }
 
 // remove forgets rel and, when it is a directory, every name under it.

@@ -147,8 +147,18 @@ func TestLinkIndex(t *testing.T) {
 		t.Fatalf("renamed name %v", got)
 	}
 	x.remove("e", true)
-	if len(x.names) != 0 || len(x.inode) != 0 {
-		t.Fatalf("left after removing the directory: %v %v", x.names, x.inode)
+	// Names come most recent first; the oldest leaving makes the next the oldest.
+	x.add(a, "p")
+	x.add(a, "q")
+	x.add(a, "r")
+	x.remove("p", false)
+	if got := x.others(a, ""); len(got) != 2 || got[0] != "r" || got[1] != "q" {
+		t.Fatalf("after the oldest name left %v", got)
+	}
+	x.remove("r", false)
+	x.remove("q", false)
+	if len(x.first) != 0 || len(x.more) != 0 || len(x.inode) != 0 {
+		t.Fatalf("left after removing the directory: %v %v %v", x.first, x.more, x.inode)
 	}
 }
 

@@ -7,9 +7,10 @@
 // on Linux"); the Watcher holds what they share: the set's filter, the
 // record queue and its delivery, the counters.
 //
-// fanotify (chosen where the kernel and privileges allow) marks the root's
-// whole file system once, reporting each event with its directory's file
-// handle and the entry's name:
+// fanotify (chosen where the kernel and privileges allow, and no other file
+// system is mounted below the root) marks the root's whole file system
+// once, reporting each event with its directory's file handle and the
+// entry's name:
 //
 //   - nothing is kept per directory but the path a handle stands for,
 //     learnt from the events themselves or asked of the kernel

@@ -62,6 +62,14 @@ func startFanotify(w *Watcher) error {
 	if err != nil {
 		return err
 	}
+	// A file system mounted below the root would go unseen: the mark
+	// covers the root's own file system only.
+	if mp, err := mountBelow(mountInfo, realRoot); err != nil || mp != "" {
+		if err == nil {
+			err = fmt.Errorf("another file system is mounted at %s, below the root", mp)
+		}
+		return err
+	}
 	fd, err := fanotifyInit(unix.FAN_CLASS_NOTIF|unix.FAN_CLOEXEC|unix.FAN_NONBLOCK|unix.FAN_REPORT_DFID_NAME_TARGET,
 		unix.O_RDONLY|unix.O_LARGEFILE|unix.O_CLOEXEC)
 	if err != nil {
@@ -402,4 +410,48 @@ func (b *fanotifyCapture) checkRoot() error {
 		return catalog.Err(catalog.CodeSourcePathInvalid, "capture root %s was removed or moved", b.root)
 	}
 	return nil
+}
+
+// mountInfo lists this process's mounts.
+const mountInfo = "/proc/self/mountinfo"
+
+// mountBelow returns a mount point strictly below root listed in the
+// mountinfo file at path, or "".
+func mountBelow(path, root string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	for line := range strings.Lines(string(b)) {
+		// ID PARENT MAJ:MIN ROOT MOUNTPOINT ...; spaces and the like in
+		// the mount point are octal escapes.
+		f := strings.Fields(line)
+		if len(f) < 5 {
+			continue
+		}
+		mp := unescapeMount(f[4])
+		if strings.HasPrefix(mp, root+"/") || root == "/" && mp != "/" {
+			return mp, nil
+		}
+	}
+	return "", nil
+}
+
+// unescapeMount undoes mountinfo's octal escapes (\040 for a space).
+func unescapeMount(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/dtrep/dtrep/internal/testtool"
 )
 
 // TestFanotifyIgnoresOutsideRoot: the mark reports the whole file system;
@@ -137,4 +139,56 @@ func FuzzParseFanEvents(f *testing.F) {
 			t.Fatal("bytes parsed into no event and no error")
 		}
 	})
+}
+
+// TestMountBelowTheRoot: a file system mounted below the root is outside
+// the mark, so fanotify is refused there and Auto falls back to inotify.
+// The mountinfo lines are a fixture: mounting needs a file system to spare.
+func TestMountBelowTheRoot(t *testing.T) {
+	info := filepath.Join(t.TempDir(), "mountinfo")
+	lines := "22 1 8:1 / / rw - ext4 /dev/vda rw\n" +
+		"40 22 0:40 / /data/with\\040space rw - tmpfs tmpfs rw\n" +
+		"41 22 0:41 / /database rw - tmpfs tmpfs rw\n"
+	if err := os.WriteFile(info, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for root, want := range map[string]string{"/data": "/data/with space", "/data/with space": "", "/datab": "",
+		"/srv": "", "/": "/data/with space"} {
+		if got, err := mountBelow(info, root); err != nil || got != want {
+			t.Errorf("mountBelow(%q) = %q, %v; want %q", root, got, err, want)
+		}
+	}
+}
+
+// TestAutoFallsBackOverASubmount mounts a tmpfs below the root: Auto
+// captures with inotify, says why, and sees a change in the tmpfs.
+func TestAutoFallsBackOverASubmount(t *testing.T) {
+	requireFanotify(t)
+	root := t.TempDir()
+	sub := filepath.Join(root, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("tmpfs", sub, "tmpfs", 0, "size=1m"); err != nil {
+		testtool.Missing(t, "mounting a tmpfs: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(sub, 0); err != nil {
+			t.Errorf("unmounting %s: %v", sub, err)
+		}
+	})
+	set := mustSet(t, root)
+	w, err := New(root, set, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Method() != Inotify || !strings.Contains(w.Fallback(), "mounted at "+sub) {
+		w.Close()
+		t.Fatalf("Method %v, Fallback %q: want inotify because of the mount", w.Method(), w.Fallback())
+	}
+	h := serveHarness(t, root, set, w, true)
+	h.write("sub/f", "x")
+	if recs := h.sync(); !covered(recs, "sub/f") {
+		t.Errorf("a change in the submount is not captured:\n%s", dump(recs))
+	}
 }

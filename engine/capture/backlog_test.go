@@ -11,9 +11,11 @@ import (
 
 // TestOverflowRescansRoot lowers the kernel's event queue limit (read
 // when the inotify instance or fanotify group is created) so a real
-// overflow happens.
+// overflow happens. fanotify's queue is asked to be unbounded, so this
+// test asks for the bounded one (see fanUnlimited).
 func TestOverflowRescansRoot(t *testing.T) {
 	eachMethod(t, func(t *testing.T, m Method) {
+		boundFanotifyQueue(t)
 		knob := "/proc/sys/fs/" + m.String() + "/max_queued_events"
 		old, err := os.ReadFile(knob)
 		if err != nil {

@@ -19,6 +19,16 @@ import (
 // back when the kernel refuses.
 var fanotifyInit = unix.FanotifyInit
 
+// fanUnlimited asks for a kernel queue without bound
+// (FAN_UNLIMITED_QUEUE). The mark reports the whole file system, so a burst
+// of changes anywhere on it (a copy, a build, another replica) would
+// otherwise overflow the 16,384 events max_queued_events allows while the
+// reader waits for a core, and cost a root Rescan, a full difference
+// mirror, for changes that were not the set's. The reader drains the queue
+// continuously, so it stays short; should the kernel fail to allocate an
+// event it still queues an overflow. The overflow test turns it off.
+var fanUnlimited = true
+
 // fanMask is what the filesystem mark reports: every change of an entry's
 // name, data or attributes, for directories too, renames as one event
 // carrying both names.
@@ -70,8 +80,11 @@ func startFanotify(w *Watcher) error {
 		}
 		return err
 	}
-	fd, err := fanotifyInit(unix.FAN_CLASS_NOTIF|unix.FAN_CLOEXEC|unix.FAN_NONBLOCK|unix.FAN_REPORT_DFID_NAME_TARGET,
-		unix.O_RDONLY|unix.O_LARGEFILE|unix.O_CLOEXEC)
+	flags := uint(unix.FAN_CLASS_NOTIF | unix.FAN_CLOEXEC | unix.FAN_NONBLOCK | unix.FAN_REPORT_DFID_NAME_TARGET)
+	if fanUnlimited {
+		flags |= unix.FAN_UNLIMITED_QUEUE
+	}
+	fd, err := fanotifyInit(flags, unix.O_RDONLY|unix.O_LARGEFILE|unix.O_CLOEXEC)
 	if err != nil {
 		return fmt.Errorf("fanotify_init: %w", err)
 	}

@@ -192,3 +192,11 @@ func TestAutoFallsBackOverASubmount(t *testing.T) {
 		t.Errorf("a change in the submount is not captured:\n%s", dump(recs))
 	}
 }
+
+// boundFanotifyQueue makes the fanotify groups the test creates use the
+// kernel's bounded queue, which can overflow.
+func boundFanotifyQueue(t *testing.T) {
+	old := fanUnlimited
+	fanUnlimited = false
+	t.Cleanup(func() { fanUnlimited = old })
+}

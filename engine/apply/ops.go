@@ -13,6 +13,13 @@ import (
 // after a partial failure (a write cut short by a full disk) starts over.
 func (a *Applier) applyOnce(op *wire.Op) error {
 	switch op.Kind {
+	case wire.OpCreate, wire.OpWrite, wire.OpTruncate, wire.OpAttr, wire.OpMkdir, wire.OpMark:
+	default:
+		// A name may change: the directory kept for the next file's
+		// parent may no longer be at its name.
+		a.root.forgetNear()
+	}
+	switch op.Kind {
 	case wire.OpCreate:
 		return a.create(op)
 	case wire.OpWrite:

@@ -14,11 +14,10 @@ import (
 // place is replaced; a directory is not (the source would have removed it
 // first, so it means the target has diverged).
 func (r *root) create(rel string, mode uint32) (*handle, error) {
-	d, name, err := r.parent(rel)
+	d, name, err := r.fileParent(rel)
 	if err != nil {
 		return nil, err
 	}
-	defer d.release()
 	const flags = unix.O_WRONLY | unix.O_CREAT | unix.O_TRUNC | unix.O_NOFOLLOW | unix.O_NONBLOCK | unix.O_CLOEXEC
 	fd, err := unix.Openat(d.fd, name, flags, perm(mode, 0o644))
 	if err == unix.ELOOP {
@@ -29,7 +28,7 @@ func (r *root) create(rel string, mode uint32) (*handle, error) {
 	if err != nil {
 		return nil, pathErr("create", rel, err)
 	}
-	r.markDirty(d.fd)
+	r.markFileParentDirty(d)
 	h, err := finishOpen(fd, rel)
 	if err != nil {
 		return nil, err
@@ -50,11 +49,10 @@ func (r *root) create(rel string, mode uint32) (*handle, error) {
 // refuses a symlink as the final component; O_NONBLOCK keeps a FIFO
 // planted there from blocking the applier before finishOpen rejects it.
 func (r *root) openWrite(rel string) (*handle, error) {
-	d, name, err := r.parent(rel)
+	d, name, err := r.fileParent(rel)
 	if err != nil {
 		return nil, err
 	}
-	defer d.release()
 	fd, err := unix.Openat(d.fd, name, unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, pathErr("open", rel, err)

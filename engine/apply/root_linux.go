@@ -41,6 +41,19 @@ type root struct {
 	dirty   map[devIno]*os.File // directories to fsync, opened O_RDONLY
 	full    bool                // a change is not pinned to a descriptor: syncfs needed
 	syncErr error               // a directory that could not be tracked
+
+	// near is the parent directory of the last file created or opened for
+	// writing. A mirror creates a directory's files one after another, and
+	// resolving the same parent for each cost an openat2, a close and an
+	// fstat per file. Ops that change names, and each sync, forget it.
+	near nearDir
+}
+
+// nearDir is a directory kept open for the files after it (root.near).
+type nearDir struct {
+	dir    string // relative to the root; "" when none is kept
+	fd     int
+	marked bool // recorded as dirty for the next sync
 }
 
 func openRoot(path string) (*root, error) {
@@ -60,6 +73,7 @@ func openRoot(path string) (*root, error) {
 }
 
 func (r *root) close() error {
+	r.forgetNear()
 	for k, f := range r.dirty {
 		f.Close()
 		delete(r.dirty, k)
@@ -86,6 +100,46 @@ func (r *root) parent(rel string) (dirRef, string, error) {
 	dir, name := split(rel)
 	d, err := r.openDir(rel, dir)
 	return d, name, err
+}
+
+// fileParent is parent for the ops on a regular file's content (create,
+// open for writing): the directory stays open in near for the next file,
+// and the caller must not release it.
+func (r *root) fileParent(rel string) (dirRef, string, error) {
+	dir, name := split(rel)
+	if dir == "" || dir == r.near.dir {
+		if dir == "" {
+			return dirRef{fd: r.fd}, name, nil
+		}
+		return dirRef{fd: r.near.fd}, name, nil
+	}
+	d, err := r.openDir(rel, dir)
+	if err != nil {
+		return d, name, err
+	}
+	r.forgetNear()
+	r.near = nearDir{dir: dir, fd: d.fd}
+	return dirRef{fd: d.fd}, name, nil
+}
+
+// forgetNear closes the directory kept in near.
+func (r *root) forgetNear() {
+	if r.near.dir != "" {
+		unix.Close(r.near.fd)
+	}
+	r.near = nearDir{}
+}
+
+// markFileParentDirty is markDirty for a directory from fileParent: the
+// kept one is recorded once.
+func (r *root) markFileParentDirty(d dirRef) {
+	if r.near.dir != "" && d.fd == r.near.fd {
+		if r.near.marked {
+			return
+		}
+		r.near.marked = true
+	}
+	r.markDirty(d.fd)
 }
 
 // openDir opens dir (relative to the root, "" for the root itself) as an
@@ -197,6 +251,7 @@ func (r *root) takeErr() error  { e := r.syncErr; r.syncErr = nil; return e }
 // (full), only those on other file systems, closing the rest. A full sync
 // also clears the root's need for one.
 func (r *root) takeDirty(full bool) []*os.File {
+	r.forgetNear() // a new batch resolves parents afresh
 	var out []*os.File
 	for k, f := range r.dirty {
 		delete(r.dirty, k)

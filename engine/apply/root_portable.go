@@ -282,6 +282,7 @@ func (r *root) setAttr(rel string, a attrs) error {
 // portable calls take names.
 func (r *root) setAttrOpen(h *handle, a attrs) error { return r.setAttr(h.key, a) }
 
+func (r *root) forgetNear()     {}
 func (r *root) noteUnpinned()   {}
 func (r *root) dirtyDirs() int  { return len(r.dirty) }
 func (r *root) needsFull() bool { return false }

@@ -237,7 +237,7 @@ type mirror struct {
 	c       *Connection
 	mode    string
 	s       *session
-	total   int64 // bytes, from the size calculation; 0 when unknown
+	total   atomic.Int64 // bytes, from the size calculation; 0 until it is known
 	done    int64
 	dirs    []string // directories in walk order: their attributes go last, deepest first
 	lastSeq uint64   // highest sequence this mirror queued
@@ -313,10 +313,18 @@ func (m *mirror) run(ctx context.Context) error {
 	c := m.c
 	set := c.cfg.Set
 	if c.cfg.Settings.Int(catalog.SettingCalculateOnConnect) != 0 {
-		if size, err := set.Calculate(ctx); err == nil {
-			set.SetSize(size)
-			m.total = size.Bytes
-		}
+		// The size is calculated beside the mirror, not before it: a walk
+		// of the whole set delayed every mirror's first byte by as long.
+		// Progress shows a percentage once the size is known.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if size, err := set.Calculate(ctx); err == nil {
+				set.SetSize(size)
+				m.total.Store(size.Bytes)
+			}
+		}()
+		defer func() { <-done }()
 	}
 	c.st.update(func(st *Status) { st.MirrorStatus = MirrorInProgress })
 	m.progress()
@@ -431,10 +439,11 @@ func (m *mirror) count(res result) {
 }
 
 func (m *mirror) progress() {
-	rem := max(0, m.total-m.done)
+	total := m.total.Load()
+	rem := max(0, total-m.done)
 	pct := 0.0
-	if m.total > 0 {
-		pct = min(100, float64(m.done)*100/float64(m.total))
+	if total > 0 {
+		pct = min(100, float64(m.done)*100/float64(total))
 	}
 	m.c.cnt.mirrorRemain.Store(rem)
 	m.c.st.update(func(st *Status) { st.MirrorPercent, st.MirrorRemaining = pct, rem })

@@ -365,12 +365,18 @@ func (b *fanotifyCapture) lookup(key string) (rel string, in bool, err error) {
 		return "", false, err
 	}
 	defer unix.Close(fd)
+	// A removed directory still opens by its handle for a while; it has no
+	// links then (and its path ends in " (deleted)", as a real name might).
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return "", false, err
+	}
+	if st.Nlink == 0 {
+		return "", false, os.ErrNotExist
+	}
 	p, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
 	if err != nil {
 		return "", false, err
-	}
-	if strings.HasSuffix(p, " (deleted)") {
-		return "", false, os.ErrNotExist
 	}
 	if p == b.realRoot {
 		return "", true, nil

@@ -200,3 +200,19 @@ func boundFanotifyQueue(t *testing.T) {
 	fanUnlimited = false
 	t.Cleanup(func() { fanUnlimited = old })
 }
+
+// TestFanotifyDeletedLookingNames: a directory whose name ends as the
+// kernel marks removed directories is still followed.
+func TestFanotifyDeletedLookingNames(t *testing.T) {
+	requireFanotify(t)
+	root := t.TempDir()
+	dir := filepath.Join(root, "old (deleted)")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarnessAt(t, root, Options{Method: Fanotify}, true)
+	h.write("old (deleted)/f", "x")
+	if recs := h.sync(); !hasRecord(recs, Change{Kind: Create, Path: "old (deleted)/f"}) {
+		t.Errorf("change in a directory named like a removed one not reported:\n%s", dump(recs))
+	}
+}

@@ -57,7 +57,7 @@ type fanotifyCapture struct {
 	rootName  string
 
 	// Owned by the Serve goroutine (and by New before it).
-	dirs    map[string]string   // directory handle -> path relative to the root
+	dirs    *fanDirs            // directories under the root, by handle
 	outside map[string]struct{} // directory handles outside the root
 
 	batches chan []fanEvent
@@ -89,7 +89,7 @@ func startFanotify(w *Watcher) error {
 		return fmt.Errorf("fanotify_init: %w", err)
 	}
 	b := &fanotifyCapture{Watcher: w, group: os.NewFile(uintptr(fd), "fanotify"), mount: -1, realRoot: realRoot,
-		dirs: map[string]string{}, outside: map[string]struct{}{},
+		outside: map[string]struct{}{},
 		batches: make(chan []fanEvent, 4), quit: make(chan struct{})}
 	if err := b.mark(); err != nil {
 		b.release()
@@ -121,7 +121,7 @@ func (b *fanotifyCapture) mark() error {
 		return fmt.Errorf("name_to_handle_at %s: %w", b.root, err)
 	}
 	b.rootKey = handleKey(h)
-	b.dirs[b.rootKey] = ""
+	b.dirs = newFanDirs(b.rootKey)
 	if parent := filepath.Dir(b.root); parent != b.root {
 		if h, _, err := unix.NameToHandleAt(unix.AT_FDCWD, parent, 0); err == nil {
 			b.parentKey, b.rootName = handleKey(h), filepath.Base(b.root)
@@ -336,7 +336,7 @@ func (b *fanotifyCapture) entry(dir, name string) (string, bool) {
 
 // dirPath resolves a directory handle: from memory, else from the kernel.
 func (b *fanotifyCapture) dirPath(key string) (string, bool) {
-	if rel, ok := b.dirs[key]; ok {
+	if rel, ok := b.dirs.path(key); ok {
 		return rel, true
 	}
 	if _, ok := b.outside[key]; ok {
@@ -354,7 +354,7 @@ func (b *fanotifyCapture) dirPath(key string) (string, bool) {
 		b.outside[key] = struct{}{}
 		return "", false
 	}
-	b.dirs[key] = rel
+	b.dirs.set(key, rel)
 	return rel, true
 }
 
@@ -388,38 +388,20 @@ func (b *fanotifyCapture) lookup(key string) (rel string, in bool, err error) {
 // learn remembers that directory handle key is at rel.
 func (b *fanotifyCapture) learn(key, rel string) {
 	delete(b.outside, key)
-	b.dirs[key] = rel
+	b.dirs.set(key, rel)
 }
 
 // moveDirs follows a directory renamed inside the root.
-func (b *fanotifyCapture) moveDirs(oldRel, newRel string) {
-	for k, rel := range b.dirs {
-		if rel == oldRel {
-			b.dirs[k] = newRel
-		} else if after, ok := strings.CutPrefix(rel, oldRel+"/"); ok {
-			b.dirs[k] = newRel + "/" + after
-		}
-	}
-}
+func (b *fanotifyCapture) moveDirs(oldRel, newRel string) { b.dirs.move(oldRel, newRel) }
 
 // dropDirs forgets directory rel and those below it.
-func (b *fanotifyCapture) dropDirs(rel string) {
-	if rel == "" {
-		return
-	}
-	for k, r := range b.dirs {
-		if r == rel || strings.HasPrefix(r, rel+"/") {
-			delete(b.dirs, k)
-		}
-	}
-}
+func (b *fanotifyCapture) dropDirs(rel string) { b.dirs.drop(rel) }
 
 // forgetAll drops every remembered directory but the root, after events
 // were lost.
 func (b *fanotifyCapture) forgetAll() {
-	clear(b.dirs)
+	b.dirs = newFanDirs(b.rootKey)
 	clear(b.outside)
-	b.dirs[b.rootKey] = ""
 }
 
 // checkRoot fails when the root is no longer where capture watches it.

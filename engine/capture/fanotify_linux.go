@@ -261,6 +261,9 @@ func (b *fanotifyCapture) renamed(ev *fanEvent, isDir bool) error {
 		switch {
 		case oldIn && newIn:
 			b.moveDirs(oldRel, newRel)
+			if ev.obj != "" {
+				b.learn(ev.obj, newRel)
+			}
 		case oldIn:
 			b.dropDirs(oldRel)
 		case newIn:

@@ -12,11 +12,9 @@ import (
 // applyOnce makes one attempt at op. Every op is idempotent, so a retry
 // after a partial failure (a write cut short by a full disk) starts over.
 func (a *Applier) applyOnce(op *wire.Op) error {
-	switch op.Kind {
-	case wire.OpCreate, wire.OpWrite, wire.OpTruncate, wire.OpAttr, wire.OpMkdir, wire.OpMark:
-	default:
-		// A name may change: the directory kept for the next file's
-		// parent may no longer be at its name.
+	if !op.Kind.KeepsNames() {
+		// The directory kept for the next file's parent may no longer be
+		// at its name.
 		a.root.forgetNear()
 	}
 	switch op.Kind {

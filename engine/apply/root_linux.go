@@ -104,13 +104,16 @@ func (r *root) parent(rel string) (dirRef, string, error) {
 
 // fileParent is parent for the ops on a regular file's content (create,
 // open for writing): the directory stays open in near for the next file,
-// and the caller must not release it.
+// and the caller must not release it. The kept descriptor is the directory
+// resolved beneath the root; if something else renames it or swaps a
+// symlink in at its name meanwhile, files still go into that directory,
+// never through the new name (TestKeptParentIsNotReplacedBySymlink).
 func (r *root) fileParent(rel string) (dirRef, string, error) {
 	dir, name := split(rel)
-	if dir == "" || dir == r.near.dir {
-		if dir == "" {
-			return dirRef{fd: r.fd}, name, nil
-		}
+	switch dir {
+	case "":
+		return dirRef{fd: r.fd}, name, nil
+	case r.near.dir:
 		return dirRef{fd: r.near.fd}, name, nil
 	}
 	d, err := r.openDir(rel, dir)

@@ -256,13 +256,12 @@ func (b *builder) file(r *result, rel string, fi os.FileInfo, mirror, whole bool
 		}
 	}
 	// The size read is authoritative: the file may have changed since Lstat.
-	b.emit(r, &wire.Op{Kind: wire.OpTruncate, Mirror: mirror, Path: rel, Size: off, UID: -1, GID: -1})
 	if end.last != nil {
 		fi = end.last
 	} else if cur, err := f.Stat(); err == nil {
 		fi = cur
 	}
-	b.emit(r, attrOp(rel, fi, mirror))
+	b.endFile(r, rel, off, fi, mirror)
 	b.cache.Put(rel, blockhash.Identify(fi), sums)
 	if linkedTo != "" {
 		b.cache.Put(linkedTo, blockhash.Identify(fi), sums)
@@ -306,6 +305,13 @@ func (e *sizeCheck) fill(buf []byte, off int64) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// endFile queues what follows a file's data: its length and then its
+// attributes as fi, an fstat of the open file, has them.
+func (b *builder) endFile(r *result, rel string, size int64, fi os.FileInfo, mirror bool) {
+	b.emit(r, &wire.Op{Kind: wire.OpTruncate, Mirror: mirror, Path: rel, Size: size, UID: -1, GID: -1})
+	b.emit(r, attrOp(rel, fi, mirror))
 }
 
 // attrOp sets rel's mode, ownership and times as fi has them.

@@ -70,11 +70,10 @@ func (b *builder) syncKnown(rel string, base []blockhash.Sum, local localSums) (
 		b.emit(&r, &wire.Op{Kind: wire.OpWrite, Mirror: true, Path: rel, Offset: off, Data: data,
 			UID: -1, GID: -1, Incompressible: skipComp})
 	}
-	b.emit(&r, &wire.Op{Kind: wire.OpTruncate, Mirror: true, Path: rel, Size: size, UID: -1, GID: -1})
 	if cur, err := f.Stat(); err == nil {
 		fi = cur
 	}
-	b.emit(&r, attrOp(rel, fi, true))
+	b.endFile(&r, rel, size, fi, true)
 	b.cache.Put(rel, local.id, local.sums)
 	return r, nil
 }

@@ -392,7 +392,7 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 		if op.Mirror {
 			s.mirRx.Add(1)
 		}
-		repeatable := replayable(op.Kind)
+		repeatable := op.Kind.KeepsNames()
 		if !repeatable {
 			if err := mark(); err != nil {
 				return ops, bytes, err
@@ -421,16 +421,6 @@ func (s *session) applyOps(ctx context.Context, m *wire.Ops) (ops, bytes uint64,
 		bytes += uint64(op.PayloadBytes())
 	}
 	return ops, bytes, mark()
-}
-
-// replayable says whether applying an op of kind k again, followed by the
-// ops after it, leaves the tree as applying it once did.
-func replayable(k wire.OpKind) bool {
-	switch k {
-	case wire.OpCreate, wire.OpWrite, wire.OpTruncate, wire.OpAttr, wire.OpMkdir, wire.OpMark:
-		return true
-	}
-	return false
 }
 
 // commitJob is a batch handed to the committer: the flush that makes it

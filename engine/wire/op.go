@@ -38,6 +38,20 @@ func (k OpKind) String() string {
 // Valid reports whether k is a kind this version knows.
 func (k OpKind) Valid() bool { _, ok := opNames[k]; return ok }
 
+// KeepsNames says whether an op of kind k leaves every existing name in
+// place: it writes a file's content or attributes, makes a directory, or
+// does nothing. Such an op, applied again followed by the ops after it,
+// leaves the tree as applying it once did (the target's resume point after
+// a kill relies on that), and a directory opened before it is still at its
+// name after it (the applier keeps one open for the next file).
+func (k OpKind) KeepsNames() bool {
+	switch k {
+	case OpCreate, OpWrite, OpTruncate, OpAttr, OpMkdir, OpMark:
+		return true
+	}
+	return false
+}
+
 // Op is one file-system operation in the replication stream. Paths are
 // slash-separated and relative to the replication set's root; the target
 // refuses any path that would leave its target path.

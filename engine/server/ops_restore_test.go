@@ -133,7 +133,20 @@ func TestRestoreRequiredPersists(t *testing.T) {
 // source's again without the user starting anything.
 func TestUndoFailoverRemirrorsTheCopy(t *testing.T) {
 	p := startJob(t, nil, nil)
+	// A file the live target changes without changing its size or times:
+	// only its checksums tell the copies apart.
+	writeFile(t, filepath.Join(p.SrcDir, "same-shape.txt"), "written by the source")
+	waitSame(t, p.SrcDir, p.TgtDir, nil)
 	failover(t, p)
+	shaped := filepath.Join(p.TgtDir, "same-shape.txt")
+	fi, err := os.Stat(shaped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, shaped, "WRITTEN BY THE TARGET")
+	if err := os.Chtimes(shaped, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
 	writeFile(t, filepath.Join(p.SrcDir, "a.txt"), "a source change made while the target was live")
 	writeFile(t, filepath.Join(p.SrcDir, "source-only.txt"), "only on the source")
 	if err := os.Remove(filepath.Join(p.SrcDir, "d/e/c.txt")); err != nil {

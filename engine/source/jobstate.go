@@ -33,9 +33,13 @@ func (c *Connection) jobState(m *wire.JobState) {
 	case !req && was && c.ops.resolving.Swap(false):
 		c.cfg.Log.Info("the target no longer requires a restore", "connection", c.cfg.ID)
 	case !req && was:
-		c.cfg.Log.Info("the target's copy was handed back (failover undone): removing orphans, then a difference mirror",
+		c.cfg.Log.Info("the target's copy was handed back (failover undone): removing orphans, then a checksum mirror",
 			"connection", c.cfg.ID)
-		c.oweRepair()
+		// Checksums, not sizes and times: the copy may hold changes made
+		// while it was live, and a file whose data op was discarded while
+		// its length and times arrived after the hand-back has the
+		// source's size and mtime over other bytes.
+		c.oweRepair(MirrorChecksumMode)
 	}
 	// The target discarded an operation (4150): a rename or delete it
 	// could not apply leaves names only it has, so a mirror alone would
@@ -45,16 +49,17 @@ func (c *Connection) jobState(m *wire.JobState) {
 	if m.Flags&wire.JobMirrorRequired != 0 && !req && !c.dq.orphans.Load() {
 		c.cfg.Log.Warn("the target could not apply an operation: removing orphans, then a difference mirror",
 			"connection", c.cfg.ID)
-		c.oweRepair()
+		c.oweRepair(MirrorDiffMode)
 	}
 }
 
 // oweRepair makes the target's copy the source's again once the mirror
-// slot is free: orphan removal, then a difference mirror (remirror.go).
-func (c *Connection) oweRepair() {
+// slot is free: orphan removal, then a mirror of the given mode
+// (remirror.go).
+func (c *Connection) oweRepair(mode string) {
 	c.st.update(func(s *Status) { s.TargetDataState = DataMirrorRequired })
-	if c.mir.need.Load().(string) == "" {
-		c.mir.need.Store(MirrorDiffMode)
+	if need := c.mir.need.Load().(string); need == "" || (need == MirrorDiffMode && mode == MirrorChecksumMode) {
+		c.mir.need.Store(mode)
 	}
 	c.dq.orphans.Store(true)
 }
